@@ -1,0 +1,1 @@
+# Shared code without models (see docs/architecture.md).

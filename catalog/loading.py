@@ -344,7 +344,9 @@ class CatalogLoader:
                     self._check_item_details(where, i, it)
                     key = (dept.region, dept.code, normalise_spelling(it["name"]))
                     if key in self.plan.item_details:
-                        self.problem(where, f"事项“{it['name']}”已在 {self.plan.item_details[key]['_file']} 中详细定义", i)
+                        self.problem(
+                            where, f"事项“{it['name']}”已在 {self.plan.item_details[key]['_file']} 中详细定义", i
+                        )
                     else:
                         self.plan.item_details[key] = {**it, "_file": where}
             cycle = find_cycle(edges)
@@ -508,7 +510,11 @@ class CatalogLoader:
             batch, _ = Batch.objects.update_or_create(
                 region=region,
                 number=b["number"],
-                defaults={"name": b.get("name") or "", "year": b.get("year"), "source_document": lst.get("source") or ""},
+                defaults={
+                    "name": b.get("name") or "",
+                    "year": b.get("year"),
+                    "source_document": lst.get("source") or "",
+                },
             )
             for entry in lst["one_things"]:
                 name = entry["name"].strip()
@@ -519,7 +525,11 @@ class CatalogLoader:
                     template = template_rows[(str(adoption["template"]["region"]), adoption["template"]["name"])]
                 elif entry.get("provincial") and spec is None:
                     template = next(
-                        (row for (rc, tname), row in template_rows.items() if tname == name and rc in self.region_chain(lst["region"])),
+                        (
+                            row
+                            for (rc, tname), row in template_rows.items()
+                            if tname == name and rc in self.region_chain(lst["region"])
+                        ),
                         None,
                     )
                 code = f"{lst['region']}-{b['number']:02d}-{entry['seq']:03d}"
@@ -556,10 +566,14 @@ class CatalogLoader:
         overrides: list[dict],
         source: str = "",
     ) -> tuple[OneThing, bool]:
-        details = [self.plan.item_details.get(k) for k in sorted(self.plan.item_details)] if spec else []
-        fingerprint = self._fingerprint(
-            base, spec, overrides, template.source_hash if template else None, details if spec else None
-        )
+        details = []
+        for it in (spec or {}).get("items") or []:
+            dept = self.resolve_department(region.code, it.get("department"))
+            found = (
+                self.plan.item_details.get((dept.region, dept.code, normalise_spelling(it["name"]))) if dept else None
+            )
+            details.append({k: v for k, v in (found or {}).items() if not k.startswith("_")})
+        fingerprint = self._fingerprint(base, spec, overrides, template.source_hash if template else None, details)
         row = OneThing.objects.filter(code=code, version=1).first()
         if row is not None and row.source_hash == fingerprint:
             return row, False
@@ -629,7 +643,9 @@ class CatalogLoader:
         for o in overrides:
             item = row.items.filter(service_item__name=o["item"]).first()
             if item is None:
-                raise ValidationReport([Problem("adoptions.yaml", None, "overrides.item", f"“{row.name}”没有事项“{o['item']}”")])
+                raise ValidationReport(
+                    [Problem("adoptions.yaml", None, "overrides.item", f"“{row.name}”没有事项“{o['item']}”")]
+                )
             if o.get("department"):
                 item.department = self._department(row.region.code, o["department"])
             if o.get("promised_days") is not None:
@@ -658,8 +674,8 @@ class CatalogLoader:
             )
             self._items[key] = item
         details = self.plan.item_details.get(key)
-        if details is not None and not item.is_specified or (details and details.get("_written") is not True):
-            self._write_item_details(item, details) if details else None
+        if details is not None and not details.get("_written"):
+            self._write_item_details(item, details)
         return item
 
     def _write_item_details(self, item: ServiceItem, d: dict) -> None:
@@ -748,9 +764,7 @@ class CatalogLoader:
             )
             others = (self.resolve_departments(region.code, it["department"]) or [])[1:]
             if others:
-                created[it["name"]].supporting_departments.set(
-                    [self._departments[(d.region, d.code)] for d in others]
-                )
+                created[it["name"]].supporting_departments.set([self._departments[(d.region, d.code)] for d in others])
         if spec_mode:
             for it in items:
                 if it.get("prerequisites") and it["name"] in created:

@@ -106,7 +106,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = BASE_DIR / "staticfiles"  # `manage.py collectstatic` fills it for production
+WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ in development
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

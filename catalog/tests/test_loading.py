@@ -1,0 +1,158 @@
+"""The seed loader: all or nothing, every problem named, idempotent."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from catalog.loading import load_catalog
+from catalog.models import CatalogChange, DataElement, ItemMaterial, OneThing, OneThingItem, ServiceItem
+from core.errors import ValidationReport
+from regions.models import Department
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [OneThing, OneThingItem, ServiceItem, ItemMaterial, Department, DataElement, CatalogChange]
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in COUNTED}
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(settings.CATALOG_DATA_DIR, target)
+    return target
+
+
+def edit_yaml(path: Path, change) -> None:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def problems_of(data_dir: Path) -> list[str]:
+    before = counts()
+    with pytest.raises(ValidationReport) as exc:
+        load_catalog(data_dir)
+    assert counts() == before, "a refused load must write nothing"
+    return [str(p) for p in exc.value.problems]
+
+
+def test_second_load_writes_nothing():
+    before = counts()
+    result = load_catalog(settings.CATALOG_DATA_DIR)
+    assert result.one_things_written == 0
+    assert result.one_things_unchanged == OneThing.objects.filter(version=1).count()
+    assert counts() == before
+
+
+def test_changed_entry_is_rewritten_with_a_change_record(data_dir):
+    def rename(doc):
+        doc["one_things"][0]["items"][0]["note"] = "本地备注"
+
+    edit_yaml(data_dir / "lists" / "002_hualong.yaml", rename)
+    result = load_catalog(data_dir)
+    assert result.one_things_written == 1
+    one_thing = OneThing.objects.get(code="410902-01-001", version=1)
+    assert one_thing.items.order_by("order").first().note == "本地备注"
+    change = CatalogChange.objects.filter(one_thing_code="410902-01-001", action="load").latest("id")
+    assert change.before is not None and change.after is not None
+
+
+def test_unknown_department_is_named_with_file_and_row(data_dir):
+    def break_it(doc):
+        doc["one_things"][1]["items"][0]["department"] = "区不存在局"
+
+    edit_yaml(data_dir / "lists" / "002_hualong.yaml", break_it)
+    problems = problems_of(data_dir)
+    assert any("002_hualong.yaml" in p and "第2行" in p and "区不存在局" in p for p in problems), problems
+
+
+def test_duplicate_department_code_is_refused(data_dir):
+    def duplicate(doc):
+        doc["departments"].append({**doc["departments"][0], "name": "另一个部门", "aliases": [], "short_name": ""})
+
+    edit_yaml(data_dir / "departments" / "410902.yaml", duplicate)
+    problems = problems_of(data_dir)
+    assert any("410902.yaml" in p and "重复" in p for p in problems), problems
+
+
+def test_duplicate_data_element_key_across_files_is_refused(data_dir):
+    (data_dir / "dictionary" / "zz_extra.yaml").write_text(
+        "data_elements:\n  - {key: applicant.name, name: 重复, type: string, source: applicant, section: applicant}\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(data_dir)
+    assert any("zz_extra.yaml" in p and "applicant.name" in p and "core.yaml" in p for p in problems), problems
+
+
+def test_duplicate_list_number_and_name_are_refused(data_dir):
+    def duplicate(doc):
+        doc["one_things"].append(dict(doc["one_things"][0]))
+
+    edit_yaml(data_dir / "lists" / "000_minquan.yaml", duplicate)
+    problems = problems_of(data_dir)
+    assert any("序号 1 重复" in p for p in problems), problems
+    assert any("出生一件事" in p and "已由" in p for p in problems), problems
+
+
+def test_prerequisite_cycle_in_a_spec_is_refused_with_the_cycle_named(data_dir):
+    spec = {
+        "region": "410000",
+        "template": True,
+        "name": "测试循环",
+        "items": [
+            {"name": "甲事项", "department": "河南省民政厅", "prerequisites": ["乙事项"]},
+            {"name": "乙事项", "department": "河南省民政厅", "prerequisites": ["丙事项"]},
+            {"name": "丙事项", "department": "河南省民政厅", "prerequisites": ["甲事项"]},
+        ],
+    }
+    (data_dir / "specs" / "zz_cycle.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    problems = problems_of(data_dir)
+    cycle = [p for p in problems if "zz_cycle.yaml" in p and "循环" in p]
+    assert cycle, problems
+    assert all(name in cycle[0] for name in ("甲事项", "乙事项", "丙事项")) and "→" in cycle[0]
+
+
+def test_spec_must_keep_the_items_the_seed_gives(data_dir):
+    spec_path = next(p for p in (data_dir / "specs").glob("xinxiang_*.yaml"))
+
+    def drop_item(doc):
+        doc["items"] = doc["items"][1:]
+
+    edit_yaml(spec_path, drop_item)
+    problems = problems_of(data_dir)
+    assert any(spec_path.name in p and "在规格中缺失" in p for p in problems), problems
+
+
+def test_malformed_yaml_is_reported_by_file(data_dir):
+    (data_dir / "lists" / "002_hualong.yaml").write_text("one_things: [unclosed\n", encoding="utf-8")
+    problems = problems_of(data_dir)
+    assert any("002_hualong.yaml" in p and "YAML" in p for p in problems), problems
+
+
+def test_bad_enumeration_value_is_refused(data_dir):
+    def bad(doc):
+        doc["one_things"][0]["subject"] = "robot"
+
+    edit_yaml(data_dir / "lists" / "003_xixia.yaml", bad)
+    problems = problems_of(data_dir)
+    assert any("003_xixia.yaml" in p and "robot" in p and "subject" in p for p in problems), problems
+
+
+def test_command_prints_every_problem_and_fails(data_dir, capsys):
+    def break_two(doc):
+        doc["one_things"][0]["items"][0]["department"] = "甲不存在"
+        doc["one_things"][2]["items"][0]["department"] = "乙不存在"
+
+    edit_yaml(data_dir / "lists" / "002_hualong.yaml", break_two)
+    with pytest.raises(CommandError, match="未写入任何内容"):
+        call_command("load_catalog", data_dir=str(data_dir))
+    err = capsys.readouterr().err
+    assert "甲不存在" in err and "乙不存在" in err

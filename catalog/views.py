@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import can, regions_for
+from core.errors import UserFacingError, ValidationReport
+from regions.models import Region
+
+from . import queries, services
+from .choices import OneThingStatus
+from .forms import CatalogFilterForm, ImportForm, ReasonForm
+from .models import CatalogChange, OneThing
+
+PAGE_SIZE = 30
+
+
+def catalog_index(request: HttpRequest) -> HttpResponse:
+    """Public catalog: filter by region, subject, stage and department; search by name or item."""
+    form = CatalogFilterForm(request.GET or None)
+    qs = queries.public_one_things()
+    if form.is_valid():
+        qs = queries.filter_catalog(qs, form.cleaned_data)
+    page = Paginator(qs.order_by("region__code", "batch__number", "seq", "code"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/index.html"
+    return render(request, template, {"form": form, "page": page, "total": page.paginator.count})
+
+
+def one_thing_detail(request: HttpRequest, code: str) -> HttpResponse:
+    version = request.GET.get("v")
+    one_thing = queries.get_public_one_thing(code, int(version) if version and version.isdigit() else None)
+    return render(request, "catalog/detail.html", _detail_context(one_thing))
+
+
+def _detail_context(one_thing: OneThing) -> dict:
+    items = list(one_thing.items.all())
+    versions = OneThing.objects.filter(
+        code=one_thing.code,
+        status__in=[OneThingStatus.PUBLISHED, OneThingStatus.SUPERSEDED, OneThingStatus.LISTED],
+    ).order_by("-version")
+    return {
+        "one_thing": one_thing,
+        "items": items,
+        "inherited_count": sum(1 for it in items if it.origin != "local"),
+        "combined_days": services.combined_promised_days(one_thing) if items else None,
+        "versions": versions,
+        "questions": one_thing.questions.all(),
+        "faqs": one_thing.faqs.all(),
+    }
+
+
+# ---------------------------------------------------------------- staff (事项管理员)
+
+
+@login_required
+def manage_index(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "catalog.view_drafts"):
+        raise Http404
+    qs = queries.restrict_one_things(request.user, "catalog.view_drafts")
+    status = request.GET.get("status")
+    if status in OneThingStatus.values:
+        qs = qs.filter(status=status)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    page = Paginator(qs.order_by("region__code", "code", "-version"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/manage_index.html",
+        {"page": page, "status": status, "q": q, "statuses": OneThingStatus.choices},
+    )
+
+
+@login_required
+def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
+    context = _detail_context(one_thing)
+    context.update(
+        {
+            "changes": CatalogChange.objects.filter(one_thing_code=one_thing.code).select_related("actor")[:100],
+            "allowed": services.ALLOWED_ACTIONS[one_thing.status],
+            "may_publish": can(request.user, "catalog.publish", one_thing.region),
+            "reason_form": ReasonForm(),
+            "all_versions": OneThing.objects.filter(code=one_thing.code).order_by("-version"),
+        }
+    )
+    return render(request, "catalog/manage_detail.html", context)
+
+
+ACTIONS = {
+    "publish": (services.do_publish_one_thing, "catalog.publish", gettext_lazy("Published.")),
+    "retire": (services.do_retire_one_thing, "catalog.publish", gettext_lazy("Retired.")),
+    "new_version": (
+        services.do_create_one_thing_version,
+        "catalog.edit",
+        gettext_lazy("A new draft version was created."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    func, permission, done = ACTIONS[action]
+    one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
+    if not can(request.user, permission, one_thing.region):
+        raise Http404
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "").strip()
+    try:
+        result = func(one_thing, acting_user=request.user, reason=reason)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:manage_detail", pk=one_thing.pk)
+    messages.success(request, str(done))
+    return redirect("catalog:manage_detail", pk=result.pk)
+
+
+@login_required
+def manage_export(request: HttpRequest) -> HttpResponse:
+    from .excel import export_one_things
+
+    if not can(request.user, "catalog.export"):
+        raise Http404
+    code = request.GET.get("region", "")
+    region = Region.objects.filter(code=code).first()
+    if region is None or not can(request.user, "catalog.export", region):
+        raise Http404
+    one_things = queries.public_one_things().filter(region=region).order_by("batch__number", "seq", "code")
+    buffer = io.BytesIO()
+    export_one_things(one_things).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="one-things-{region.code}.xlsx"'
+    return response
+
+
+@login_required
+def manage_import(request: HttpRequest) -> HttpResponse:
+    from .excel import import_one_thing_list
+
+    allowed = regions_for(request.user, "catalog.import")
+    if allowed == []:
+        raise Http404
+    region_qs = Region.objects.all() if allowed is None else Region.objects.filter(pk__in=[r.pk for r in allowed])
+    problems = []
+    form = ImportForm(request.POST or None, request.FILES or None, regions=region_qs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_one_thing_list(
+                form.cleaned_data["file"],
+                form.cleaned_data["region"],
+                acting_user=request.user,
+                batch_number=form.cleaned_data["batch_number"],
+                batch_name=form.cleaned_data["batch_name"],
+            )
+        except ValidationReport as report:
+            problems = report.problems
+        else:
+            messages.success(
+                request,
+                _("Imported %(n)s one-things with %(m)s items as drafts.")
+                % {"n": result.one_things, "m": result.items},
+            )
+            return redirect("catalog:manage_index")
+    return render(request, "catalog/manage_import.html", {"form": form, "problems": problems})

@@ -451,7 +451,7 @@ class _ListReader:
     ) -> None:
         g.seq = _positive_int(g.seq_text)
         if g.seq is None:
-            shown = f"“{g.seq_text}”" if g.seq_text else "为空"
+            shown = f"“{g.seq_text}”无效" if g.seq_text else "为空"
             self.problem(g.row, SEQ, f"序号{shown}，应为正整数")
         elif g.seq in seqs:
             self.problem(g.row, SEQ, f"序号 {g.seq} 与第{seqs[g.seq]}行重复")
@@ -480,7 +480,7 @@ class _ListReader:
 
         subject = SUBJECT_SPELLINGS.get(normalise_spelling(g.subject_text))
         if subject is None:
-            shown = f"“{g.subject_text}”" if g.subject_text else "为空"
+            shown = f"“{g.subject_text}”无效" if g.subject_text else "为空"
             self.problem(g.row, SUBJECT, f"个人/法人{shown}，应填 个人、自然人、法人 或 企业")
         else:
             g.subject = subject

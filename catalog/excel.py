@@ -250,7 +250,9 @@ class _Sheet:
         self.max_row = ws.max_row
         self.max_column = ws.max_column
         self._merged: dict[tuple[int, int], tuple[Any, bool]] = {}
+        self._wide: list[tuple[int, int, int, int]] = []  # merged ranges as (min_row, max_row, min_col, max_col)
         for rng in ws.merged_cells.ranges:
+            self._wide.append((rng.min_row, rng.max_row, rng.min_col, rng.max_col))
             top_left = ws.cell(row=rng.min_row, column=rng.min_col).value
             for r in range(rng.min_row, min(rng.max_row, self.max_row) + 1):
                 for c in range(rng.min_col, min(rng.max_col, self.max_column) + 1):
@@ -263,6 +265,12 @@ class _Sheet:
             return _Cell(text, is_top_left and bool(text))
         text = _text(self.ws.cell(row=row, column=column).value)
         return _Cell(text, bool(text))
+
+    def is_note_row(self, row: int, columns: Iterable[int]) -> bool:
+        """A row merged into one cell across the whole table: a title, a sub-heading or a “注：…” note."""
+        columns = list(columns)
+        first, last = min(columns), max(columns)
+        return any(r0 <= row <= r1 and c0 <= first and last <= c1 for r0, r1, c0, c1 in self._wide)
 
     def find_header(self) -> tuple[int, dict[str, int]] | None:
         """The first row naming at least three of the columns, and where each column it names is."""
@@ -368,7 +376,7 @@ class _ListReader:
             header = sheet.find_header()
             if header is not None:
                 return self._read_rows(sheet, *header)
-        self.problem(None, None, f"找不到表头行：应有一行依次写明 {'、'.join(COLUMNS)}")
+        self.problem(None, None, f"找不到表头行：应有一行写明 {'、'.join(COLUMNS)}")
         return []
 
     def _read_rows(self, sheet: _Sheet, header_row: int, columns: dict[str, int]) -> list[_OneThingRows]:
@@ -382,8 +390,8 @@ class _ListReader:
         groups: list[_OneThingRows] = []
         for r in range(header_row + 1, sheet.max_row + 1):
             cells = {h: cell(r, h) for h in COLUMNS}
-            if not any(c.value for c in cells.values()):
-                continue  # blank row
+            if not any(c.value for c in cells.values()) or sheet.is_note_row(r, columns.values()):
+                continue  # blank row, or a note such as “注：…” written across the table
             seq, name = cells[SEQ], cells[NAME]
             current = groups[-1] if groups else None
             continues = current is not None and (

@@ -359,8 +359,9 @@ class CatalogLoader:
 
     def _check_spec_matches_list(self, where: str, region: str, entry: dict, items: list[dict]) -> None:
         def key(it: dict) -> tuple[str, str]:
-            dept = self.resolve_department(region, it.get("department"))
-            return normalise_spelling(it.get("name") or ""), dept.code if dept else f"?{it.get('department')}"
+            depts = self.resolve_departments(region, it.get("department"))
+            names = "、".join(d.code for d in depts) if depts else f"?{it.get('department')}"
+            return normalise_spelling(it.get("name") or ""), names
 
         listed = {key(it) for it in entry["items"]}
         specified = {key(it) for it in items}
@@ -621,7 +622,12 @@ class CatalogLoader:
             row.save()
             self._apply_overrides(row, overrides)
         elif spec is not None:
-            self._write_items(row, region, spec["items"], spec_mode=True)
+            listed_notes = {normalise_spelling(i["name"]): i.get("note") for i in (entry or {}).get("items") or []}
+            items = [
+                {**it, "note": it.get("note") or listed_notes.get(normalise_spelling(it["name"]))}
+                for it in spec["items"]
+            ]
+            self._write_items(row, region, items, spec_mode=True)
             self._write_situations(row, spec)
         else:
             self._write_items(row, region, (entry or {}).get("items") or [], spec_mode=False)

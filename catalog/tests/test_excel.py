@@ -202,6 +202,8 @@ def test_county_style_workbook_with_merged_and_blank_cells_imports(hualong, staf
     wb = county_workbook(rows)
     ws = wb.active
     merge_one_thing(ws, 4, 6)  # header on row 3, so one-thing 1 is rows 4-6
+    ws.cell(row=ws.max_row + 1, column=1, value="注：本清单中“层级”为空的事项由牵头单位确定。")
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=8)  # a note, not a row
     ws["C3"] = "个人／法人"  # full-width slash
     ws["D3"] = "牵头\n单位"  # a wrapped header still names its column
     civil = hualong.departments.get(short_name="民政局")

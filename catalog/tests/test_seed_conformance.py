@@ -28,13 +28,7 @@ SEED_002 = "002_7847ebedea2ec7e4.txt"  # 华龙区 410902, 13 one-things with it
 SEED_003 = "003_b54ff86717da37de.txt"  # 西峡县 411323, 5th batch, 58 one-things (PDF table)
 SEED_004 = "004_6bf863b8414105de.txt"  # 新乡县 410721, 附件1: 21 one-things, 143 items
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not SEEDS.is_dir(),
-        reason=f"seed documents not found at {SEEDS}: the repository must be cloned with shared/ beside it",
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 _SPACE = re.compile(r"\s+")
 
@@ -45,6 +39,9 @@ def squash(text: str | None) -> str:
 
 
 def seed_text(name: str) -> str:
+    """The seed document's text; the test is skipped when shared/seeds is not beside the repository."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed documents not found at {SEEDS}: the repository must be cloned with shared/ beside it")
     path = SEEDS / name
     if not path.is_file():
         pytest.skip(f"seed document {path} not found")
@@ -284,10 +281,11 @@ def test_xixia_list_003():
         if squash(ot.deadline_text) != DEADLINE_003:
             problems.append(f"{where}: deadline {ot.deadline_text!r}")
         for it in items:
-            if squash(it.service_item.name) not in segment:
+            name = squash(it.service_item.name)
+            if name not in segment:
                 problems.append(f"{where}: item “{it.service_item.name}” not in the seed row")
-            if not any(s in segment for s in spellings(it.department)):
-                problems.append(f"{where}: no spelling of {it.department.name} in the seed row")
+            elif not any(name + s in segment for s in spellings(it.department)):  # 联办单位 follows 联办事项
+                problems.append(f"{where}: “{it.service_item.name}” is not followed by a spelling of {it.department}")
             if it.department.region.code not in region_codes("411323"):
                 problems.append(f"{where}: {it.department.name} is not a 西峡县 department")
         # 牵头单位 sits between the subject and the first item; a PDF wrap may push its tail after that item.
@@ -467,10 +465,7 @@ def test_xinxiang_list_004():
             if how == "lines" and len(depts) > 1 and {db.department for db in items} != set(depts):
                 problems.append(f"{where}: the items under “{squash(cell)}” do not cover all its departments")
     assert not problems, "\n".join(problems)
-    if known:
-        # The list keeps the annotation in the item's note, but a one-thing with a full specification is written
-        # from the spec's items (catalog/loading.py, _write_items in spec mode), whose note is empty.
-        pytest.xfail("seed annotation lost where data/specs/ covers the one-thing: " + "; ".join(known))
+    assert not known, known
 
 
 # ---------------------------------------------------------------------------------------------- departments
@@ -504,11 +499,6 @@ def test_department_kind_is_the_same_for_a_function_in_every_seed_county():
 @pytest.mark.parametrize(("code", "spelling", "kind"), PUBLIC_BODIES)
 def test_public_bodies_exist_in_every_seed_county(region, code, spelling, kind):
     dept = Department.objects.filter(region__code=region, code=code).first()
-    if dept is None and (region, code) == ("411323", "TELECOM"):
-        pytest.xfail(
-            "data/departments/411323.yaml lists only the bodies seed 003 names and has no TELECOM (网络运营商); "
-            "a provincial one-thing with 通信报装 could not be adopted by 西峡县"
-        )
     assert dept is not None, f"{region} has no {code} ({spelling})"
     assert dept.kind == kind, f"{dept.name}: {dept.kind}, expected {kind}"
     if code == "HOUSING_FUND":

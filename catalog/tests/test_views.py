@@ -169,6 +169,6 @@ def test_retire_without_reason_is_refused_with_a_message(client_for):
     assert [str(m) for m in response.context["messages"]]
 
 
-def test_ui_is_chinese_by_default(client):
-    body = client.get(reverse("catalog:index")).content.decode()
-    assert "一件事" in body and "Search by name or item" not in body
+def test_ui_is_chinese_even_when_the_browser_asks_for_english(client):
+    body = client.get(reverse("catalog:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "按名称或事项查询" in body and "Search by name or item" not in body

@@ -40,4 +40,43 @@ class ImportForm(forms.Form):
         return f
 
 
-__all__ = ["CatalogFilterForm", "ReasonForm", "ImportForm", "Department"]
+class OneThingEditForm(forms.Form):
+    """Guide fields of a draft (or listed) one-thing; saved through services.do_update_one_thing."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    lead_department = forms.ModelChoiceField(
+        label=_("Lead department"), queryset=Department.objects.none(), required=False
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    service_object = forms.CharField(
+        label=_("Service object"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(label=_("Where to apply"), required=False, max_length=200)
+    hours = forms.CharField(label=_("Office hours"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Consultation phone"), required=False, max_length=50)
+    deadline_text = forms.CharField(label=_("Completion deadline"), required=False, max_length=100)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500)
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region is not None:
+            self.fields["lead_department"].queryset = Department.objects.filter(region=region)
+
+
+class ItemEditForm(forms.Form):
+    """Local adjustment of one item: co-handling department, promised limit, prerequisites."""
+
+    department = forms.ModelChoiceField(label=_("Co-handling department"), queryset=Department.objects.none())
+    promised_days = forms.IntegerField(label=_("Promised limit"), required=False, min_value=0, max_value=365)
+    prerequisites = forms.ModelMultipleChoiceField(
+        label=_("Prerequisites"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500)
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(region=item.one_thing.region)
+        self.fields["prerequisites"].queryset = item.one_thing.items.exclude(pk=item.pk).select_related("service_item")
+        self.fields["prerequisites"].label_from_instance = lambda it: it.service_item.name

@@ -599,9 +599,9 @@ class CatalogLoader:
         row.source_document = source or (spec or {}).get("_file", "")
         lead = (spec or {}).get("lead") or base.get("lead")
         row.lead_department = self._department(region.code, lead) if lead else None
-        row.summary = doc.get("summary") or ""
-        row.service_object = doc.get("service_object") or ""
-        row.conditions = doc.get("conditions") or ""
+        row.summary = str(doc.get("summary") or "").strip()
+        row.service_object = str(doc.get("service_object") or "").strip()
+        row.conditions = str(doc.get("conditions") or "").strip()
         basis = doc.get("legal_basis") or []
         row.legal_basis = basis if isinstance(basis, list) else [basis]
         for f in ("address", "hours", "phone", "complaint_phone"):

@@ -162,7 +162,7 @@ def combined_promised_days(one_thing: OneThing) -> int:
 def do_set_prerequisites(
     item: OneThingItem, prerequisites: list[OneThingItem], *, acting_user: User | None, reason: str = ""
 ) -> None:
-    one_thing = OneThing.objects.select_for_update().get(pk=item.one_thing_id)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=item.one_thing_id)
     check_action(one_thing, "edit")
     foreign = [p for p in prerequisites if p.one_thing_id != one_thing.pk]
     if foreign:
@@ -200,7 +200,7 @@ EDITABLE_FIELDS = (
 def do_update_one_thing(
     one_thing: OneThing, changes: dict[str, Any], *, acting_user: User | None, reason: str
 ) -> OneThing:
-    one_thing = OneThing.objects.select_for_update().get(pk=one_thing.pk)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=one_thing.pk)
     check_action(one_thing, "edit")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -228,7 +228,7 @@ def _plain(value: Any) -> Any:
 
 @transaction.atomic
 def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reason: str = "") -> OneThing:
-    one_thing = OneThing.objects.select_for_update().get(pk=one_thing.pk)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=one_thing.pk)
     check_action(one_thing, "publish")
     if not one_thing.items.exists():
         raise UserFacingError(_("“%(name)s” has no items yet and cannot be published.") % {"name": one_thing.name})
@@ -237,7 +237,8 @@ def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reaso
         raise UserFacingError(_("Prerequisites form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)})
     before_status = one_thing.status
     previous = list(
-        OneThing.objects.select_for_update()
+        OneThing.objects.order_by()
+        .select_for_update(of=("self",))
         .filter(code=one_thing.code, status=OneThingStatus.PUBLISHED)
         .exclude(pk=one_thing.pk)
     )
@@ -269,7 +270,7 @@ def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reaso
 
 @transaction.atomic
 def do_retire_one_thing(one_thing: OneThing, *, acting_user: User | None, reason: str) -> OneThing:
-    one_thing = OneThing.objects.select_for_update().get(pk=one_thing.pk)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=one_thing.pk)
     check_action(one_thing, "retire")
     if not reason.strip():
         raise UserFacingError(_("Give the reason for retiring it."))
@@ -290,11 +291,11 @@ def do_retire_one_thing(one_thing: OneThing, *, acting_user: User | None, reason
 @transaction.atomic
 def do_create_one_thing_version(one_thing: OneThing, *, acting_user: User | None, reason: str) -> OneThing:
     """Editing a published one-thing starts a new draft version; the published one stays as filed (动态调整)."""
-    one_thing = OneThing.objects.select_for_update().get(pk=one_thing.pk)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=one_thing.pk)
     check_action(one_thing, "new_version")
     if not reason.strip():
         raise UserFacingError(_("Give the reason for the new version."))
-    versions = OneThing.objects.select_for_update().filter(code=one_thing.code)
+    versions = OneThing.objects.order_by().select_for_update(of=("self",)).filter(code=one_thing.code)
     if versions.filter(status=OneThingStatus.DRAFT).exists():
         raise ConflictError(
             _("A draft of “%(name)s” already exists; edit or publish it first.") % {"name": one_thing.name}
@@ -314,7 +315,7 @@ def do_create_one_thing_version(one_thing: OneThing, *, acting_user: User | None
 
 @transaction.atomic
 def do_delete_draft(one_thing: OneThing, *, acting_user: User | None, reason: str = "") -> None:
-    one_thing = OneThing.objects.select_for_update().get(pk=one_thing.pk)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=one_thing.pk)
     check_action(one_thing, "delete_draft")
     record_change(
         None,
@@ -550,7 +551,7 @@ def do_override_one_thing_item(
     promised_days: int | None = None,
 ) -> OneThingItem:
     """Local adjustment of an inherited item: another co-handling department or a shorter time limit."""
-    one_thing = OneThing.objects.select_for_update().get(pk=item.one_thing_id)
+    one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=item.one_thing_id)
     check_action(one_thing, "edit")
     if department is not None and department.region_id != one_thing.region_id:
         raise UserFacingError(_("The department must belong to %(region)s.") % {"region": one_thing.region.name})

@@ -11,5 +11,7 @@ urlpatterns = [
     path("manage/import/", views.manage_import, name="manage_import"),
     path("manage/export/", views.manage_export, name="manage_export"),
     path("manage/<int:pk>/", views.manage_detail, name="manage_detail"),
+    path("manage/<int:pk>/edit/", views.manage_edit, name="manage_edit"),
+    path("manage/<int:pk>/items/<int:item_pk>/", views.manage_edit_item, name="manage_edit_item"),
     path("manage/<int:pk>/<str:action>/", views.manage_action, name="manage_action"),
 ]

@@ -5,6 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from regions.models import Region
 
 from . import queries, services
 from .choices import OneThingStatus
-from .forms import CatalogFilterForm, ImportForm, ReasonForm
-from .models import CatalogChange, OneThing
+from .forms import CatalogFilterForm, ImportForm, ItemEditForm, OneThingEditForm, ReasonForm
+from .models import CatalogChange, OneThing, OneThingItem
 
 PAGE_SIZE = 30
 
@@ -177,3 +178,77 @@ def manage_import(request: HttpRequest) -> HttpResponse:
             )
             return redirect("catalog:manage_index")
     return render(request, "catalog/manage_import.html", {"form": form, "problems": problems})
+
+
+EDIT_FIELDS = ["name", "lead_department", "summary", "service_object", "conditions", "address", "hours", "phone",
+               "deadline_text", "note"]  # fmt: skip
+
+
+def _same(new, old) -> bool:
+    if isinstance(new, str) or isinstance(old, str):
+        return (new or "").replace("\r\n", "\n").strip() == (old or "").replace("\r\n", "\n").strip()
+    return new == old
+
+
+@login_required
+def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft's guide fields; a published version is never edited in place (a new version is made)."""
+    one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
+    if not can(request.user, "catalog.edit", one_thing.region):
+        raise Http404
+    initial = {f: getattr(one_thing, f) for f in EDIT_FIELDS}
+    form = OneThingEditForm(request.POST or None, initial=initial, region=one_thing.region)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in EDIT_FIELDS if not _same(form.cleaned_data[f], initial[f])}
+        try:
+            services.do_update_one_thing(
+                one_thing, changes, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("catalog:manage_detail", pk=one_thing.pk)
+    return render(request, "catalog/manage_edit.html", {"one_thing": one_thing, "form": form})
+
+
+@login_required
+def manage_edit_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
+    if not can(request.user, "catalog.edit", one_thing.region):
+        raise Http404
+    item = (
+        OneThingItem.objects.select_related("service_item", "department", "one_thing__region")
+        .filter(one_thing=one_thing, pk=item_pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    initial = {
+        "department": item.department,
+        "promised_days": item.promised_days,
+        "prerequisites": list(item.prerequisites.all()),
+    }
+    form = ItemEditForm(request.POST or None, initial=initial, item=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["department"] != item.department or data["promised_days"] != item.promised_days:
+                    services.do_override_one_thing_item(
+                        item,
+                        acting_user=request.user,
+                        reason=data["reason"],
+                        department=data["department"] if data["department"] != item.department else None,
+                        promised_days=data["promised_days"],
+                    )
+                if set(data["prerequisites"]) != set(initial["prerequisites"]):
+                    services.do_set_prerequisites(
+                        item, list(data["prerequisites"]), acting_user=request.user, reason=data["reason"]
+                    )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("catalog:manage_detail", pk=one_thing.pk)
+    return render(request, "catalog/manage_edit.html", {"one_thing": one_thing, "form": form, "item": item})

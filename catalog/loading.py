@@ -480,6 +480,12 @@ class CatalogLoader:
                 },
             )
         result.material_types = len(plan.materials)
+        # Entries removed from the files go too, unless something still points at them (then they stay and the
+        # next load of the file that used them reports the missing key).
+        DataElement.objects.exclude(key__in=plan.elements).filter(form_fields__isnull=True).delete()
+        MaterialType.objects.exclude(key__in=plan.materials).filter(
+            item_materials__isnull=True, required_by_options__isnull=True, exempted_by_options__isnull=True
+        ).delete()
         self._elements = {e.key: e for e in DataElement.objects.all()}
         self._material_types = {m.key: m for m in MaterialType.objects.all()}
         self._items: dict[tuple[str, str, str], ServiceItem] = {

@@ -57,7 +57,11 @@ def item_prefetch() -> Prefetch:
         "items",
         queryset=OneThingItem.objects.select_related(
             "service_item", "department", "inherited_from__one_thing__region"
-        ).prefetch_related("prerequisites__service_item", "supporting_departments"),
+        ).prefetch_related(
+            "prerequisites__service_item",
+            "supporting_departments",
+            "service_item__materials__material_type",
+        ),
     )
 
 

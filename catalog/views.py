@@ -55,9 +55,26 @@ def _detail_context(one_thing: OneThing) -> dict:
         "inherited_count": sum(1 for it in items if it.origin != "local"),
         "combined_days": services.combined_promised_days(one_thing) if items else None,
         "versions": versions,
+        "materials": merged_materials(items),
         "questions": one_thing.questions.all(),
         "faqs": one_thing.faqs.all(),
     }
+
+
+def merged_materials(items: list) -> list[dict]:
+    """One set of materials (一套材料): each material type once, with the items that need it."""
+    merged: dict[int, dict] = {}
+    for it in items:
+        for m in it.service_item.materials.all():
+            entry = merged.setdefault(
+                m.material_type_id,
+                {"type": m.material_type, "names": [], "items": [], "required": False, "licence": m.licence_type},
+            )
+            if m.name not in entry["names"]:
+                entry["names"].append(m.name)
+            entry["items"].append(it.service_item.name)
+            entry["required"] = entry["required"] or m.requirement == "required"
+    return sorted(merged.values(), key=lambda e: (not e["required"], e["type"].name))
 
 
 # ---------------------------------------------------------------- staff (事项管理员)

@@ -172,3 +172,20 @@ def test_retire_without_reason_is_refused_with_a_message(client_for):
 def test_ui_is_chinese_even_when_the_browser_asks_for_english(client):
     body = client.get(reverse("catalog:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "按名称或事项查询" in body and "Search by name or item" not in body
+
+
+def test_one_set_of_materials_lists_a_shared_material_once(client):
+    response = client.get(reverse("catalog:detail", args=["410721-01-009"]))  # 新生儿出生
+    materials = response.context["materials"]
+    type_keys = [m["type"].key for m in materials]
+    assert len(type_keys) == len(set(type_keys))
+    shared = [m for m in materials if len(set(m["items"])) >= 2]
+    assert shared, "a birth one-thing shares at least one material between its items"
+    one_thing = OneThing.objects.get(code="410721-01-009", version=1)
+    for m in shared:
+        users = {
+            it.service_item.name
+            for it in one_thing.items.select_related("service_item")
+            if it.service_item.materials.filter(material_type=m["type"]).exists()
+        }
+        assert set(m["items"]) == users

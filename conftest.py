@@ -1,9 +1,18 @@
-"""Fixtures shared by every app's tests: demo users by role, logged-in clients."""
+"""Fixtures shared by every app's tests: the seed catalog and demo accounts, demo users by role, clients."""
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test sees the whole seed catalog and the demo accounts, loaded once per test database."""
+    with django_db_blocker.unblock():
+        call_command("load_catalog", verbosity=0)
+        call_command("load_demo_accounts", verbosity=0)
 
 
 @pytest.fixture

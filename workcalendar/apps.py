@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkCalendarConfig(AppConfig):
+    name = "workcalendar"
+    verbose_name = _("Working-day calendar")

@@ -79,3 +79,11 @@ def test_bad_input_gets_a_clear_message():
         call_command("workdays", "add", "2026/09/30", "5")
     with pytest.raises(CommandError, match="不能为负数"):
         call_command("workdays", "add", "2026-09-30", "-1")
+
+
+def test_staff_pages_show_the_unconfigured_year_banner(client_for, monkeypatch):
+    monkeypatch.setattr(services.timezone, "localdate", lambda: D(2026, 11, 23))
+    staff_page = client_for("xinxiang_catalog_admin").get("/manage/").content.decode()
+    assert "2027 年的工作日历尚未配置" in staff_page
+    public_page = client_for(None).get("/").content.decode()
+    assert "工作日历" not in public_page

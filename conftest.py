@@ -9,10 +9,11 @@ from accounts.models import User
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test sees the whole seed catalog and the demo accounts, loaded once per test database."""
+    """Every test sees the seed catalog, the demo accounts and the demo shared data, loaded once per test database."""
     with django_db_blocker.unblock():
         call_command("load_catalog", verbosity=0)
         call_command("load_demo_accounts", verbosity=0)
+        call_command("load_demo_shared_data", verbosity=0)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import RoleAssignment, User
 
@@ -11,7 +12,13 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "display_name", "kind", "mobile", "is_active"]
+    list_display = ["username", "display_name", "kind", "mobile", "id_number", "credit_code", "is_active"]
     list_filter = ["kind", "is_active"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("yijian", {"fields": ("kind", "display_name", "mobile")}))
+    search_fields = [*BaseUserAdmin.search_fields, "display_name", "mobile", "id_number", "credit_code"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("yijian", {"fields": ("kind", "display_name", "mobile")}),
+        (_("Natural person"), {"fields": ("id_number",)}),
+        (_("Legal person"), {"fields": ("credit_code", "legal_representative", "agent_name", "agent_id_number")}),
+    )
     inlines = [RoleAssignmentInline]

@@ -30,18 +30,53 @@ ROLE_DEPARTMENT = {
 }
 
 
+# Demo applicants and what registries know them by. The people and the enterprise are fictional (张三, 李四… are
+# the usual placeholder names); the numbers are built to pass the GB 11643 / GB 32100 checks and match the
+# simulated registries in shareddata/demo_data.yaml.
+DEMO_APPLICANTS: list[dict] = [
+    {
+        "username": "citizen",
+        "kind": AccountKind.NATURAL_PERSON,
+        "name": "张三",  # new father (新生儿出生), married to 李四
+        "identity": {"id_number": "410721199003070010", "mobile": "13800000001"},
+    },
+    {
+        "username": "citizen_spouse",
+        "kind": AccountKind.NATURAL_PERSON,
+        "name": "李四",  # new mother, 张三's wife
+        "identity": {"id_number": "410721199205120020", "mobile": "13800000003"},
+    },
+    {
+        "username": "retiree",
+        "kind": AccountKind.NATURAL_PERSON,
+        "name": "孙七",  # reaching retirement age (退休)
+        "identity": {"id_number": "410721196511030054", "mobile": "13800000004"},
+    },
+    {
+        "username": "enterprise",
+        "kind": AccountKind.LEGAL_PERSON,
+        "name": "新乡县演示餐饮有限公司",  # opening a restaurant (开办餐饮店)
+        "identity": {
+            "credit_code": "91410721MA44XJ2R3B",
+            "legal_representative": "王五",
+            "agent_name": "赵六",
+            "agent_id_number": "410721199511200045",
+            "mobile": "13800000002",
+        },
+    },
+]
+
+
 def demo_accounts() -> list[dict]:
-    """(username, kind, display name, role, region code, department code) of every demo account."""
+    """(username, kind, display name, role, region code, department code, identity fields) of every demo account."""
     rows: list[dict] = [
         {"username": "admin", "kind": AccountKind.STAFF, "name": "系统管理员", "role": StaffRole.SYSADMIN,
          "region": "410000", "department": None},
         {"username": "henan_catalog_admin", "kind": AccountKind.STAFF, "name": "省事项管理员",
          "role": StaffRole.CATALOG_ADMIN, "region": "410000", "department": None},
-        {"username": "citizen", "kind": AccountKind.NATURAL_PERSON, "name": "演示市民", "role": None,
-         "region": None, "department": None},
-        {"username": "enterprise", "kind": AccountKind.LEGAL_PERSON, "name": "演示企业", "role": None,
-         "region": None, "department": None},
     ]  # fmt: skip
+    for applicant in DEMO_APPLICANTS:
+        rows.append({**applicant, "role": None, "region": None, "department": None})
     for code, slug in SEED_COUNTIES.items():
         for role, dept in ROLE_DEPARTMENT.items():
             rows.append(
@@ -70,6 +105,8 @@ def load_demo_accounts() -> int:
             user.is_staff = row["role"] == StaffRole.SYSADMIN
             user.is_superuser = row["role"] == StaffRole.SYSADMIN
             user.save()
+        if row.get("identity"):
+            _refresh_identity(user, row)
         if row["role"]:
             region = regions[row["region"]]
             department = (
@@ -77,3 +114,15 @@ def load_demo_accounts() -> int:
             )
             RoleAssignment.objects.get_or_create(user=user, role=row["role"], region=region, department=department)
     return User.objects.count()
+
+
+def _refresh_identity(user: User, row: dict) -> None:
+    """Bring a demo applicant's name and identity fields in line with the list, validating them as a form would."""
+    wanted = {"kind": row["kind"], "display_name": row["name"], **row["identity"]}
+    changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+    if not changed:
+        return
+    for field in changed:
+        setattr(user, field, wanted[field])
+    user.full_clean()
+    user.save(update_fields=changed)

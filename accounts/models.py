@@ -2,32 +2,93 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    normalize_mobile,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
 from regions.models import Department, Region
 
 from .choices import AccountKind, StaffRole
 
 
 class User(AbstractUser):
-    """Applicants (natural and legal persons) and staff share one account table."""
+    """Applicants (natural and legal persons) and staff share one account table.
+
+    A natural person is known by the citizen ID number; a legal person by the unified social credit code, with its
+    legal representative and the agent (经办人) who acts for it. Numbers are stored normalized (see `clean_fields`).
+    """
 
     kind = models.CharField(
         _("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.NATURAL_PERSON
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    # natural persons (自然人)
+    id_number = models.CharField(  # 公民身份号码, GB 11643
+        _("citizen ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    # legal persons (法人)
+    credit_code = models.CharField(  # 统一社会信用代码, GB 32100
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)  # 法定代表人
+    agent_name = models.CharField(_("agent's name"), max_length=50, blank=True)  # 经办人
+    agent_id_number = models.CharField(
+        _("agent's citizen ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="user_id_number_unique",
+                violation_error_message=_("An account with this citizen ID number already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="user_credit_code_unique",
+                violation_error_message=_("An account with this unified social credit code already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def clean_fields(self, exclude=None) -> None:
+        # Normalize before the field checks, so "138 0000 0001" or a lowercase x is judged (and stored) as meant.
+        self.id_number = normalize_id_number(self.id_number)
+        self.agent_id_number = normalize_id_number(self.agent_id_number)
+        self.credit_code = normalize_credit_code(self.credit_code)
+        self.mobile = normalize_mobile(self.mobile)
+        super().clean_fields(exclude=exclude)
+
     @property
     def is_staff_member(self) -> bool:
         return self.kind == AccountKind.STAFF
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.kind in (AccountKind.NATURAL_PERSON, AccountKind.LEGAL_PERSON)
+
+    @property
+    def identity_number(self) -> str:
+        """The number registries know this applicant by: ID number or credit code ("" if none)."""
+        if self.kind == AccountKind.LEGAL_PERSON:
+            return self.credit_code
+        if self.kind == AccountKind.NATURAL_PERSON:
+            return self.id_number
+        return ""
 
 
 class RoleAssignment(models.Model):

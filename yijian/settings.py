@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "workcalendar",
+    "guidance",
+    "shareddata",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Where the seed catalog lives (YAML files, see docs/catalog-data.md).
 CATALOG_DATA_DIR = BASE_DIR / "data"
+
+# Shared-data sources (人口库, 市场主体库, 电子证照库): a shareddata.sources.SharedDataSource subclass.
+# The default reads the demo registries (manage.py load_demo_shared_data); set an adapter for the real exchange.
+SHARED_DATA_SOURCE = os.environ.get("SHARED_DATA_SOURCE", "shareddata.sources.LocalDemoSource")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)

@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("guide/", include("guidance.urls")),
+    path("shared-data/", include("shareddata.urls")),
     path("", include("catalog.urls")),
 ]

@@ -189,3 +189,11 @@ def test_one_set_of_materials_lists_a_shared_material_once(client):
             if it.service_item.materials.filter(material_type=m["type"]).exists()
         }
         assert set(m["items"]) == users
+
+
+def test_detail_links_to_the_guide_only_when_published_with_items(client):
+    body = client.get(reverse("catalog:detail", args=["410721-01-003"])).content.decode()  # 开办餐饮店
+    assert reverse("guidance:guide", args=["410721-01-003"]) in body
+    listed = OneThing.objects.filter(status=OneThingStatus.LISTED).first()
+    body = client.get(reverse("catalog:detail", args=[listed.code])).content.decode()
+    assert "/guide/" not in body

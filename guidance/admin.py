@@ -1,0 +1,1 @@
+# Nothing to administer: guidance has no models (see models.py).

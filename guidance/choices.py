@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemState(models.TextChoices):
+    """Whether an item of the one-thing is handled for this applicant, and why (not)."""
+
+    SELECTED = "selected", _("Handled")  # 办理
+    DESELECTED = "deselected", _("Not handled (your choice)")  # 申请人取消
+    EXCLUDED = "excluded", _("Not needed in your situation")  # 所选情形排除
+    NOT_INCLUDED = "not_included", _("Not needed in your situation")  # 没有所选情形纳入
+    PENDING = "pending", _("Depends on an unanswered question")  # 待回答
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return {
+            cls.SELECTED: "green",
+            cls.DESELECTED: "grey",
+            cls.EXCLUDED: "grey",
+            cls.NOT_INCLUDED: "grey",
+            cls.PENDING: "amber",
+        }[value]
+
+
+class MaterialStatus(models.TextChoices):
+    """What the applicant has to do about one material type of the one set of materials."""
+
+    SUBMIT = "submit", _("To submit")  # 需提交
+    EXEMPT = "exempt", _("Exempt")  # 免提交（电子证照、共享数据）
+    CONDITIONAL = "conditional", _("Only in some situations")  # 特定情形下提交
+    NOT_NEEDED = "not_needed", _("Not to submit in your situation")  # 所选情形无需提交
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return {cls.SUBMIT: "red", cls.EXEMPT: "green", cls.CONDITIONAL: "amber", cls.NOT_NEEDED: "grey"}[value]
+
+
+class ExemptionKind(models.TextChoices):
+    E_LICENCE = "e_licence", _("E-licence held")  # 电子证照
+    SHARED_DATA = "shared_data", _("Shared data")  # 共享数据

@@ -1,0 +1,66 @@
+"""Public pages: the progressive questionnaire with its live notice, and the printable one-time notice.
+
+Both are GET pages whose whole state is the query string (forms.GuideQuery), open to anonymous users.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+
+from catalog.models import OneThing
+from core.errors import UserFacingError
+
+from . import queries
+from .forms import GuideQuery
+from .services import PersonalNotice, build_notice
+
+
+def _notice(one_thing: OneThing, query: GuideQuery) -> tuple[PersonalNotice, str]:
+    """The notice for the query, and the refusal message if it asked for something not allowed.
+
+    A refused deselection (a mandatory item) is dropped so the page can still show the notice with the message.
+    """
+    deselected = query.deselected_pks(one_thing)
+    kwargs = {"held_licence_types": query.licences}
+    try:
+        return build_notice(one_thing, query.answers, deselected_items=deselected, **kwargs), ""
+    except UserFacingError as exc:
+        optional = {it.pk for it in one_thing.items.all() if not it.mandatory}
+        return build_notice(one_thing, query.answers, deselected_items=deselected & optional, **kwargs), exc.message
+
+
+def _context(one_thing: OneThing, notice: PersonalNotice, error: str) -> dict:
+    canonical = GuideQuery.canonical(notice)
+    suffix = f"?{canonical}" if canonical else ""
+    return {
+        "one_thing": one_thing,
+        "notice": notice,
+        "error": error,
+        "guide_url": reverse("guidance:guide", args=[one_thing.code]) + suffix,
+        "notice_url": reverse("guidance:notice", args=[one_thing.code]) + suffix,
+    }
+
+
+def guide(request: HttpRequest, code: str) -> HttpResponse:
+    """The questionnaire beside the live notice. An HTMX request gets only that region, and the URL to push."""
+    one_thing = queries.get_guide_one_thing(code)
+    notice, error = _notice(one_thing, GuideQuery.from_querydict(request.GET))
+    context = _context(one_thing, notice, error)
+    status = 400 if error else 200
+    if request.headers.get("HX-Request"):
+        response = render(request, "guidance/_guide.html", context, status=status)
+        response["HX-Push-Url"] = context["guide_url"]
+    else:
+        response = render(request, "guidance/guide.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])  # the fragment and the page share one URL
+    return response
+
+
+def notice(request: HttpRequest, code: str) -> HttpResponse:
+    """The printable personal one-time notice (一次告知单)."""
+    one_thing = queries.get_guide_one_thing(code)
+    notice, error = _notice(one_thing, GuideQuery.from_querydict(request.GET))
+    return render(request, "guidance/notice.html", _context(one_thing, notice, error), status=400 if error else 200)

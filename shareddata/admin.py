@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import ApplicantProfileValue, Consent, DemoEnterprise, DemoLicence, DemoPerson, SharedDataEvent
+
+
+@admin.register(DemoPerson)
+class DemoPersonAdmin(admin.ModelAdmin):
+    list_display = ["id_number", "name"]
+    search_fields = ["id_number", "name"]
+
+
+@admin.register(DemoEnterprise)
+class DemoEnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["credit_code", "name"]
+    search_fields = ["credit_code", "name"]
+
+
+@admin.register(DemoLicence)
+class DemoLicenceAdmin(admin.ModelAdmin):
+    list_display = ["licence_type", "number", "holder_name", "holder_id", "valid_until", "status"]
+    list_filter = ["licence_type", "status"]
+    search_fields = ["number", "holder_name", "holder_id"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Consents and their history change only through shareddata.services, which records who did what."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["user", "scope", "granted_at", "withdrawn_at"]
+    list_filter = ["scope"]
+    search_fields = ["user__username", "user__display_name"]
+    list_select_related = ["user"]
+
+
+@admin.register(SharedDataEvent)
+class SharedDataEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "subject", "actor_label", "action"]
+    list_filter = ["action"]
+    search_fields = ["subject__username", "actor_label"]
+    list_select_related = ["subject"]
+
+
+@admin.register(ApplicantProfileValue)
+class ApplicantProfileValueAdmin(ReadOnlyAdmin):
+    list_display = ["user", "key", "updated_at"]
+    search_fields = ["user__username", "key"]
+    list_select_related = ["user"]

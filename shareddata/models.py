@@ -1,0 +1,171 @@
+"""Shared data with consent.
+
+- DemoPerson, DemoEnterprise, DemoLicence: the simulated registries behind `sources.LocalDemoSource`
+  (demo data only, loaded from demo_data.yaml; a real exchange platform replaces them).
+- Consent (授权): which source an applicant lets us use, for what purpose, from when until when.
+- ApplicantProfileValue (一人一档/一企一档): what the applicant entered before, by data element key.
+- SharedDataEvent: append-only record of every consent and profile change (who, when, what, before/after).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ConsentScope, EventAction, LicenceStatus
+
+# ---------------------------------------------------------------- simulated registries
+
+
+class DemoPerson(models.Model):
+    """A person in the simulated population registry (人口库)."""
+
+    id_number = models.CharField(_("citizen ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value (text)
+
+    class Meta:
+        ordering = ["id_number"]
+        verbose_name = _("demo person")
+        verbose_name_plural = _("demo people")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_number})"
+
+    def as_elements(self) -> dict[str, str]:
+        return {**self.values, "applicant.id_number": self.id_number, "applicant.name": self.name}
+
+
+class DemoEnterprise(models.Model):
+    """An enterprise in the simulated market-entity registry (市场主体库)."""
+
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value (text)
+
+    class Meta:
+        ordering = ["credit_code"]
+        verbose_name = _("demo enterprise")
+        verbose_name_plural = _("demo enterprises")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.credit_code})"
+
+    def as_elements(self) -> dict[str, str]:
+        return {**self.values, "enterprise.credit_code": self.credit_code, "enterprise.name": self.name}
+
+
+class DemoLicence(models.Model):
+    """An e-licence in the simulated e-licence library (电子证照库)."""
+
+    licence_type = models.CharField(_("licence type"), max_length=100)  # as MaterialType.licence_type: 营业执照
+    number = models.CharField(_("licence number"), max_length=60)
+    holder_name = models.CharField(_("holder"), max_length=100)
+    holder_id = models.CharField(_("holder's ID number or credit code"), max_length=18, db_index=True)
+    issuer = models.CharField(_("issuing authority"), max_length=100)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)  # empty: no expiry (长期)
+    # valid or revoked; "expired" follows from valid_until when read
+    status = models.CharField(_("status"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+
+    class Meta:
+        ordering = ["holder_id", "licence_type", "number"]
+        verbose_name = _("demo e-licence")
+        verbose_name_plural = _("demo e-licences")
+        constraints = [
+            # a household book or a marriage certificate has one number and several holders
+            models.UniqueConstraint(fields=["licence_type", "number", "holder_id"], name="demo_licence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_type} {self.number} ({self.holder_name})"
+
+    def status_on(self, day: datetime.date) -> str:
+        if self.status == LicenceStatus.VALID and self.valid_until is not None and self.valid_until < day:
+            return LicenceStatus.EXPIRED
+        return self.status
+
+
+# ---------------------------------------------------------------- consent and profile
+
+
+class Consent(models.Model):
+    """An applicant's consent (授权) to use one shared-data source; current until withdrawn."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consents")
+    scope = models.CharField(_("source"), max_length=20, choices=ConsentScope.choices)
+    purpose = models.TextField(_("purpose"))
+    granted_at = models.DateTimeField(_("granted at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope"], condition=Q(withdrawn_at__isnull=True), name="consent_one_current_per_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_scope_display()} · {self.granted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ApplicantProfileValue(models.Model):
+    """What the applicant entered before (一人一档/一企一档), by data element key. Their own: no consent needed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_values")
+    key = models.CharField(_("data element key"), max_length=80)  # DataElement.key, e.g. applicant.mobile
+    value = models.TextField(_("value"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["user", "key"]
+        verbose_name = _("profile value")
+        verbose_name_plural = _("profile values")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="profile_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key}"
+
+
+class SharedDataEvent(models.Model):
+    """Append-only record of consent and profile changes: whose data, who acted, when, what, before and after."""
+
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shared_data_events"
+    )  # the applicant whose consent or profile it is
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=100)  # kept as it was at the time
+    at = models.DateTimeField(_("time"))
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("shared-data event")
+        verbose_name_plural = _("shared-data events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("SharedDataEvent is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("SharedDataEvent is append-only.")

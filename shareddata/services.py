@@ -1,0 +1,223 @@
+"""Consent, the applicant's profile and pre-filling from shared data.
+
+Every change goes through a `do_<verb>_<noun>` function here: atomic, writing its SharedDataEvent (who, when,
+what, before/after) in the same transaction. Reading shared data goes through `prefill_for` and `licences_for`,
+which ask a source only when the applicant has a current consent for it (nothing at all without consent), and
+only for data the dictionary says that source supplies (最小必要).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.choices import AccountKind
+from accounts.models import User
+from catalog.models import DataElement
+from core.errors import ConflictError, UserFacingError
+
+from .choices import ConsentScope, EventAction, PrefillSource
+from .models import ApplicantProfileValue, Consent, SharedDataEvent
+from .sources import LicenceRecord, get_source
+
+# account kind -> the sources such an applicant can consent to (a natural person has no market record of their
+# own, an enterprise no population record)
+SCOPES_FOR_KIND: dict[str, tuple[str, ...]] = {
+    AccountKind.NATURAL_PERSON: (ConsentScope.POPULATION, ConsentScope.E_LICENCE),
+    AccountKind.LEGAL_PERSON: (ConsentScope.MARKET, ConsentScope.E_LICENCE),
+    AccountKind.STAFF: (),
+}
+
+
+@dataclass(frozen=True)
+class PrefilledValue:
+    value: str
+    source: str  # PrefillSource
+    authoritative: bool  # supplied by the element's authoritative source: shown locked
+
+    @property
+    def source_label(self) -> str:
+        return PrefillSource(self.source).label
+
+
+# ---------------------------------------------------------------- reading
+
+
+def scopes_for(user: User) -> tuple[str, ...]:
+    return SCOPES_FOR_KIND.get(user.kind, ())
+
+
+def current_consents(user: User) -> dict[str, Consent]:
+    """scope -> the user's current consent for it."""
+    return {c.scope: c for c in Consent.objects.filter(user=user, withdrawn_at__isnull=True)}
+
+
+def find_consent(user: User, consent_id: int) -> Consent | None:
+    """The user's own consent with this id; None for one that does not exist and for another person's."""
+    return Consent.objects.filter(user=user, pk=consent_id).select_related("user").first()
+
+
+def prefill_for(user: User, element_keys: Iterable[str]) -> dict[str, PrefilledValue]:
+    """Values to pre-fill for the given data element keys.
+
+    From the applicant's profile (what they entered before), and from each source they currently consent to —
+    only for elements whose dictionary source is that source. An authoritative source's value wins over the
+    profile and is marked authoritative (locked in the form); otherwise what the applicant entered wins.
+    """
+    keys = set(element_keys)
+    result: dict[str, PrefilledValue] = {
+        pv.key: PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
+        for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys)
+    }
+    consented = set(current_consents(user)) & {ConsentScope.POPULATION, ConsentScope.MARKET}
+    if not consented or not user.identity_number:
+        return result
+    elements = {e.key: e for e in DataElement.objects.filter(key__in=keys, source__in=consented)}
+    wanted = {e.source for e in elements.values()}
+    source = get_source()
+    supplied: dict[str, dict[str, str] | None] = {}
+    if ConsentScope.POPULATION in wanted:
+        supplied[ConsentScope.POPULATION] = source.lookup_person(user.identity_number)
+    if ConsentScope.MARKET in wanted:
+        supplied[ConsentScope.MARKET] = source.lookup_enterprise(user.identity_number)
+    for scope, values in supplied.items():
+        for key, value in (values or {}).items():
+            element = elements.get(key)
+            if element is None or element.source != scope or value in (None, ""):
+                continue
+            if key in result and not element.authoritative:
+                continue  # the applicant's own later entry wins over a non-authoritative value
+            result[key] = PrefilledValue(str(value), scope, authoritative=element.authoritative)
+    return result
+
+
+def licences_for(user: User) -> list[LicenceRecord]:
+    """The applicant's e-licences, if they consent to the e-licence library; otherwise none."""
+    if ConsentScope.E_LICENCE not in current_consents(user) or not user.identity_number:
+        return []
+    return get_source().licences_of(user.identity_number)
+
+
+# ---------------------------------------------------------------- changes
+
+
+def _check_self(user: User, acting_user: User) -> None:
+    if acting_user is None or acting_user.pk != user.pk:
+        raise UserFacingError(_("Only the applicant can grant, withdraw or change their own data."))
+
+
+def _snapshot(consent: Consent) -> dict[str, Any]:
+    return {
+        "scope": consent.scope,
+        "purpose": consent.purpose,
+        "granted_at": consent.granted_at.isoformat(),
+        "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+    }
+
+
+def _record(
+    subject: User,
+    action: str,
+    *,
+    acting_user: User,
+    at,
+    consent: Consent | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> SharedDataEvent:
+    return SharedDataEvent.objects.create(
+        subject=subject,
+        consent=consent,
+        action=action,
+        actor=acting_user,
+        actor_label=str(acting_user),
+        at=at,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def do_grant_consent(user: User, scope: str, *, acting_user: User, purpose: str) -> Consent:
+    """Record the applicant's consent to use `scope`. Granting again while a consent is current changes nothing."""
+    _check_self(user, acting_user)
+    if scope not in scopes_for(user):
+        label = ConsentScope(scope).label if scope in ConsentScope.values else scope
+        raise UserFacingError(_("Consent to the %(source)s does not apply to this account.") % {"source": label})
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise UserFacingError(_("State what the consent is for."))
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one grant at a time per applicant
+    existing = Consent.objects.filter(user=user, scope=scope, withdrawn_at__isnull=True).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    consent = Consent.objects.create(user=user, scope=scope, purpose=purpose, granted_at=now)
+    _record(user, EventAction.GRANT_CONSENT, acting_user=acting_user, at=now, consent=consent, after=_snapshot(consent))
+    return consent
+
+
+@transaction.atomic
+def do_withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
+    """Withdraw a current consent; from now on nothing is read from that source for this applicant."""
+    consent = Consent.objects.select_for_update().select_related("user").get(pk=consent.pk)
+    _check_self(consent.user, acting_user)
+    if consent.withdrawn_at is not None:
+        raise ConflictError(
+            _("This consent was already withdrawn on %(date)s.")
+            % {"date": date_format(timezone.localtime(consent.withdrawn_at), "Y-m-d H:i")}
+        )
+    before = _snapshot(consent)
+    now = timezone.now()
+    consent.withdrawn_at = now
+    consent.save(update_fields=["withdrawn_at"])
+    _record(
+        consent.user,
+        EventAction.WITHDRAW_CONSENT,
+        acting_user=acting_user,
+        at=now,
+        consent=consent,
+        before=before,
+        after=_snapshot(consent),
+    )
+    return consent
+
+
+@transaction.atomic
+def do_remember_values(user: User, values: dict[str, Any], *, acting_user: User) -> list[str]:
+    """Keep what the applicant entered in their profile, by data element key; returns the keys that changed.
+
+    Pass what the applicant typed, not values a source supplied. Empty values are skipped (an empty field does not
+    erase what they entered before). Unknown keys are a programming error.
+    """
+    _check_self(user, acting_user)
+    entered = {key: str(value).strip() for key, value in values.items() if value is not None and str(value).strip()}
+    known = set(DataElement.objects.filter(key__in=entered).values_list("key", flat=True))
+    unknown = sorted(set(entered) - known)
+    if unknown:
+        raise ValueError(f"Unknown data element keys: {', '.join(unknown)}")
+    stored = {pv.key: pv for pv in ApplicantProfileValue.objects.select_for_update().filter(user=user, key__in=entered)}
+    before: dict[str, str | None] = {}
+    after: dict[str, str] = {}
+    for key, value in sorted(entered.items()):
+        current = stored.get(key)
+        if current is not None and current.value == value:
+            continue
+        before[key] = current.value if current else None
+        after[key] = value
+        if current is None:
+            ApplicantProfileValue.objects.create(user=user, key=key, value=value)
+        else:
+            current.value = value
+            current.save(update_fields=["value", "updated_at"])
+    if after:
+        _record(
+            user, EventAction.REMEMBER_VALUES, acting_user=acting_user, at=timezone.now(), before=before, after=after
+        )
+    return list(after)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from catalog.models import DataElement, MaterialType
+from core.errors import UserFacingError
+
+from . import services
+from .choices import ConsentScope
+from .models import ApplicantProfileValue, SharedDataEvent
+
+# What each source is; what it supplies is read from the data dictionary.
+SCOPE_DESCRIPTIONS = {
+    ConsentScope.POPULATION: gettext_lazy(
+        "Your identity and household registration, held by the public security organs."
+    ),
+    ConsentScope.MARKET: gettext_lazy("Your enterprise's registration, held by the market regulation authority."),
+    ConsentScope.E_LICENCE: gettext_lazy(
+        "Electronic certificates and licences issued to you; they replace paper copies of those documents."
+    ),
+}
+# Which data elements describe the applicant themselves (not a newborn, a spouse or a deceased relative).
+SCOPE_KEY_PREFIXES = {
+    ConsentScope.POPULATION: ("applicant.",),
+    ConsentScope.MARKET: ("enterprise.", "legal_person."),
+}
+HISTORY_LENGTH = 50
+# What a consent given on this page is for; shown before the applicant consents, stored with the consent.
+CONSENT_PURPOSE = gettext_lazy("Pre-fill my application forms and replace materials with shared data.")
+
+
+def _applicant(request: HttpRequest):
+    """The logged-in applicant; staff accounts have no consents to manage ("not found")."""
+    if not request.user.is_applicant:
+        raise Http404
+    return request.user
+
+
+@login_required
+def my_consents(request: HttpRequest) -> HttpResponse:
+    """My consents (我的授权): each source, what it supplies, grant or withdraw; my profile; the history."""
+    user = _applicant(request)
+    scopes = services.scopes_for(user)
+    current = services.current_consents(user)
+    profile = list(ApplicantProfileValue.objects.filter(user=user))
+    elements = DataElement.objects.filter(Q(source__in=scopes) | Q(key__in=[pv.key for pv in profile]))
+    element_names = {}
+    supplies: dict[str, list[str]] = {scope: [] for scope in scopes}
+    for key, name, source in elements.values_list("key", "name", "source").order_by("key"):
+        element_names[key] = name
+        if source in SCOPE_KEY_PREFIXES and source in supplies and key.startswith(SCOPE_KEY_PREFIXES[source]):
+            supplies[source].append(name)
+    if ConsentScope.E_LICENCE in supplies:
+        supplies[ConsentScope.E_LICENCE] = sorted(
+            set(MaterialType.objects.exclude(licence_type="").values_list("licence_type", flat=True))
+        )
+    rows = [
+        {
+            "scope": scope,
+            "label": ConsentScope(scope).label,
+            "description": SCOPE_DESCRIPTIONS[scope],
+            "supplies": supplies[scope],
+            "consent": current.get(scope),
+        }
+        for scope in scopes
+    ]
+    return render(
+        request,
+        "shareddata/consents.html",
+        {
+            "rows": rows,
+            "profile": [(element_names.get(pv.key, pv.key), pv) for pv in profile],
+            "events": SharedDataEvent.objects.filter(subject=user).select_related("consent")[:HISTORY_LENGTH],
+            "purpose": CONSENT_PURPOSE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def grant_consent(request: HttpRequest) -> HttpResponse:
+    user = _applicant(request)
+    scope = request.POST.get("scope", "")
+    try:
+        consent = services.do_grant_consent(
+            user,
+            scope,
+            acting_user=user,
+            purpose=str(CONSENT_PURPOSE),
+        )
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("You consented to the use of the %(source)s.") % {"source": consent.get_scope_display()}
+        )
+    return redirect("shareddata:consents")
+
+
+@login_required
+@require_POST
+def withdraw_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
+    user = _applicant(request)
+    consent = services.find_consent(user, consent_id)
+    if consent is None:
+        raise Http404
+    try:
+        services.do_withdraw_consent(consent, acting_user=user)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("You withdrew your consent to the %(source)s.") % {"source": consent.get_scope_display()}
+        )
+    return redirect("shareddata:consents")

@@ -1,0 +1,184 @@
+"""Reform metrics (改革前后效能比对): each one-thing filed item by item ("before") against the merged one-thing
+("after") for its demo applicant. Used by `manage.py reform_metrics`.
+
+Rows: every published, non-template, fully specified one-thing (Specification.FULL).
+
+Selection: the fullest situation the questionnaire allows (`fullest_answers`): question by question, in order and
+as they become visible, the option that brings in the most items (included minus excluded; ties: the first
+option). Both "before" and "after" are over this same selection, so the figures measure merging and data sharing,
+not the choice of items.
+
+Before (the selected items filed one by one)
+    fields_before     form fields summed over the items (a field several items ask for counts once per item).
+    materials_before  the materials the situation needs, counted once per item that needs them (what filing each
+                      item on its own would ask for: required ones plus the situational ones the answers trigger).
+    visits_before     2 per item: one visit to apply and one to collect the result.
+    days_before       the items' promised working days summed (a one-thing's local limit wins over the item's).
+
+After (the merged one-thing for its demo applicant: `citizen` for natural persons, `enterprise` for legal
+persons, with consent granted to every source that applicant may use)
+    fields_after      distinct data elements over the items (one merged form).
+    prefilled_share   share of fields_after that `prefill_for` returns a value for, rounded to 2 decimals
+                      (0.0 when there are no fields).
+    materials_after   merged materials still to be submitted: each material type once, less those exempt because
+                      the applicant holds a valid e-licence that replaces it (licence types from the source's
+                      `licences_of`) or a consented shared-data source supplies it.
+    visits_after      1 when a material still to be submitted must be given on paper (an item requires it as
+                      原件 or 原件及复印件), or the result can only be collected at the window; else 0.
+    days_after        the critical path over prerequisites among the items (build_notice's combined limit).
+
+The consents are granted inside a transaction that is always rolled back: computing the metrics changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import Count, prefetch_related_objects
+
+from accounts.models import User
+from catalog.choices import (
+    DeliveryMethod,
+    MaterialForm,
+    MaterialRequirement,
+    OneThingStatus,
+    Specification,
+    Subject,
+)
+from catalog.models import ItemFormField, ItemMaterial, OneThing
+from shareddata.choices import LicenceStatus
+from shareddata.services import do_grant_consent, prefill_for, scopes_for
+from shareddata.sources import get_source
+
+from .choices import MaterialStatus
+from .services import build_notice
+
+DEMO_APPLICANT_FOR_SUBJECT = {Subject.NATURAL: "citizen", Subject.LEGAL: "enterprise"}
+PAPER_FORMS = (MaterialForm.ORIGINAL, MaterialForm.ORIGINAL_AND_COPY)
+CONSENT_PURPOSE = "改革前后效能比对（模拟，不保存）"
+
+
+@dataclass(frozen=True)
+class ReformMetrics:
+    code: str
+    name: str
+    region: str
+    fields_before: int
+    fields_after: int
+    prefilled_share: float
+    materials_before: int
+    materials_after: int
+    visits_before: int
+    visits_after: int
+    days_before: int
+    days_after: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def measured_one_things():
+    """The one-things the metrics cover: published, not templates, fully specified."""
+    return (
+        OneThing.objects.filter(status=OneThingStatus.PUBLISHED, is_template=False, specification=Specification.FULL)
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+
+
+def reform_metrics() -> list[ReformMetrics]:
+    """One row per measured one-thing; see the module docstring. Leaves the database as it found it.
+
+    Raises User.DoesNotExist when a needed demo applicant is missing (run `load_demo_accounts`).
+    """
+    rows: list[ReformMetrics] = []
+    try:
+        with transaction.atomic():
+            applicants = _applicants_with_consent()
+            rows = [_metrics(one_thing, *applicants[one_thing.subject]) for one_thing in measured_one_things()]
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows
+
+
+def _applicants_with_consent() -> dict[str, tuple[User, frozenset[str], frozenset[str]]]:
+    """subject -> (demo applicant, the sources they consent to, the types of their valid e-licences)."""
+    found = {}
+    source = get_source()
+    for subject, username in DEMO_APPLICANT_FOR_SUBJECT.items():
+        user = User.objects.get(username=username)
+        scopes = scopes_for(user)
+        for scope in scopes:
+            do_grant_consent(user, scope, acting_user=user, purpose=CONSENT_PURPOSE)
+        licences = source.licences_of(user.identity_number) if user.identity_number else []
+        held = frozenset(lic.type for lic in licences if lic.status == LicenceStatus.VALID)
+        found[subject] = (user, frozenset(scopes), held)
+    return found
+
+
+def fullest_answers(one_thing: OneThing) -> dict[str, str]:
+    """Answer each visible question with the option that brings in the most items, until none is unanswered."""
+    options = {q.key: sorted(q.options.all(), key=lambda o: o.order) for q in one_thing.questions.all()}
+    answers: dict[str, str] = {}
+    for _ in range(len(options) + 1):
+        pending = [q for q in build_notice(one_thing, answers).unanswered if q.key not in answers]
+        if not pending:
+            break
+        question = pending[0]
+        best = max(
+            options[question.key],
+            key=lambda o: (len(o.include_items.all()) - len(o.exclude_items.all()), -o.order),
+        )
+        answers[question.key] = best.key
+    return answers
+
+
+def _metrics(one_thing: OneThing, user: User, sources: frozenset[str], held: frozenset[str]) -> ReformMetrics:
+    prefetch_related_objects(
+        [one_thing],
+        "items__service_item",
+        "items__department",
+        "items__prerequisites",
+        "questions__show_if",
+        "questions__options__include_items",
+        "questions__options__exclude_items",
+        "questions__options__require_materials",
+        "questions__options__exempt_materials",
+    )
+    answers = fullest_answers(one_thing)
+    notice = build_notice(one_thing, answers, held_licence_types=held, shared_sources=sources)
+    selected_pks = {line.pk for line in notice.selected_items}
+    item_ids = [it.service_item_id for it in one_thing.items.all() if it.pk in selected_pks]
+
+    fields = ItemFormField.objects.filter(item_id__in=item_ids)
+    field_counts = dict(fields.values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
+    element_keys = set(fields.values_list("data_element__key", flat=True))
+    prefilled = prefill_for(user, element_keys)
+
+    required = ItemMaterial.objects.filter(item_id__in=item_ids, requirement=MaterialRequirement.REQUIRED)
+    to_submit = {m.key for m in notice.materials if m.status == MaterialStatus.SUBMIT}
+    on_paper = required.filter(material_type__key__in=to_submit, form__in=PAPER_FORMS).exists()
+    window_only = set(one_thing.delivery_methods) == {DeliveryMethod.WINDOW}
+
+    return ReformMetrics(
+        code=one_thing.code,
+        name=one_thing.name,
+        region=one_thing.region.name,
+        fields_before=sum(field_counts.get(i, 0) for i in item_ids),
+        fields_after=len(element_keys),
+        prefilled_share=round(len(prefilled) / len(element_keys), 2) if element_keys else 0.0,
+        materials_before=sum(
+            len(m.uses) for m in notice.materials if m.status in (MaterialStatus.SUBMIT, MaterialStatus.EXEMPT)
+        ),
+        materials_after=len(to_submit),
+        visits_before=2 * len(item_ids),
+        visits_after=1 if (on_paper or window_only) else 0,
+        days_before=notice.figures.days_before,
+        days_after=notice.combined_days,
+    )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "guidance",
     "shareddata",
+    "oneform",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("guide/", include("guidance.urls")),
     path("shared-data/", include("shareddata.urls")),
+    path("apply/", include("oneform.urls")),
     path("", include("catalog.urls")),
 ]

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DraftEventAction
+
+
+class ApplicationDraft(models.Model):
+    """What an applicant has entered on a one-thing's one form so far: one per applicant and one-thing version.
+
+    Server-side and keyed by the user, so it resumes on any device. Values are kept as typed, valid or not.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_drafts")
+    one_thing = models.ForeignKey("catalog.OneThing", on_delete=models.PROTECT, related_name="drafts")
+    answers = models.JSONField(_("guide answers"), default=dict, blank=True)  # {"q": {...}, "skip": [], "lic": []}
+    values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value as typed
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("application draft")
+        verbose_name_plural = _("application drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "one_thing"], name="application_draft_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.one_thing}"
+
+
+class DraftEvent(models.Model):
+    """Append-only history of a draft: who, when, what, and the values of the keys that changed."""
+
+    draft = models.ForeignKey(ApplicationDraft, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=DraftEventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("actor"), max_length=100)
+    at = models.DateTimeField(_("time"))
+    field_key = models.CharField(_("field"), max_length=80, blank=True)  # reported_wrong: the data element
+    comment = models.TextField(_("comment"), blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("draft event")
+        verbose_name_plural = _("draft events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guidance",
     "shareddata",
     "oneform",
+    "materials",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"  # `manage.py collectstatic` fills it for production
 WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ in development
+
+MEDIA_URL = "media/"
+MEDIA_ROOT = BASE_DIR / "media"  # uploaded materials; git-ignored
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("guide/", include("guidance.urls")),
     path("shared-data/", include("shareddata.urls")),
     path("apply/", include("oneform.urls")),
+    path("materials/", include("materials.urls")),
     path("", include("catalog.urls")),
 ]

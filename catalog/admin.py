@@ -3,6 +3,8 @@ recorded service call; here, objects of published versions are read-only so noth
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from . import services
 from .choices import OneThingStatus
 from .models import (
@@ -107,16 +109,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogChange)
-class CatalogChangeAdmin(admin.ModelAdmin):
+class CatalogChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "action", "one_thing_code", "version", "reason"]
     list_filter = ["action"]
     search_fields = ["one_thing_code", "reason", "actor_label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from accounts.models import User
 from core.errors import Problem, ValidationReport
 from regions.models import Department, Region
-from regions.services import DepartmentDirectory, normalise_spelling
+from regions.services import DepartmentDirectory, normalise_spelling, resolve_cell
 
 from . import services
 from .choices import ItemLevel, OneThingStatus, Subject
@@ -326,36 +326,8 @@ def _open_workbook(file: Any, where: str) -> openpyxl.Workbook:
 def _resolve_departments(
     directory: DepartmentDirectory, region: Region, spelling: str
 ) -> tuple[list[Department], list[str]]:
-    """The departments a cell names, resolved like the catalog loader does, and the parts it could not resolve.
-
-    The whole cell is tried first, then its “、”-separated parts (a trailing 等 dropped); a 县/区/市 prefix of the
-    first part carries to the others (“区民政局、残联”). Unlike the loader, consecutive parts are also tried
-    together, longest first, so that names that themselves contain “、” (“华龙区街道办事处、乡镇人民政府”) can be
-    joined with others in one cell.
-    """
-    whole = directory.find(region, spelling)
-    if whole is not None:
-        return [whole], []
-    parts = [p for p in normalise_spelling(spelling).removesuffix("等").split("、") if p]
-    prefix = parts[0][:1] if parts and parts[0][:1] in "县区市" and len(parts[0]) > 2 else ""
-    found: list[Department] = []
-    unknown: list[str] = []
-    i = 0
-    while i < len(parts):
-        for j in range(len(parts), i, -1):
-            candidate = "、".join(parts[i:j])
-            dept = directory.find(region, candidate) or (
-                directory.find(region, prefix + candidate) if prefix and i > 0 else None
-            )
-            if dept is not None:
-                if dept not in found:
-                    found.append(dept)
-                i = j
-                break
-        else:
-            unknown.append(parts[i])
-            i += 1
-    return found, unknown
+    """The departments a cell names, resolved like the catalog loader does, and the parts it could not resolve."""
+    return resolve_cell(spelling, lambda text: directory.find(region, text))
 
 
 class _ListReader:

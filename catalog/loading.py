@@ -21,7 +21,7 @@ from core.errors import Problem, ValidationReport
 from core.graphs import find_cycle
 from regions.choices import DepartmentKind, RegionLevel
 from regions.models import Department, Region
-from regions.services import normalise_spelling
+from regions.services import normalise_spelling, resolve_cell
 
 from . import services
 from .choices import (
@@ -190,26 +190,11 @@ class CatalogLoader:
                     index[key] = dept
 
     def resolve_departments(self, region: str, spelling: str | None) -> list[_Dept] | None:
-        """All departments a cell names: the whole spelling, or its “、”-separated parts (a trailing 等 dropped)."""
+        """All departments a cell names (regions.services.resolve_cell), or None if any part is unknown."""
         if not spelling:
             return None
-        whole = self._resolve_one(region, spelling)
-        if whole is not None:
-            return [whole]
-        parts = [p for p in normalise_spelling(spelling).removesuffix("等").split("、") if p]
-        if len(parts) < 2:
-            return None
-        found = []
-        prefix = ""
-        for i, part in enumerate(parts):
-            if i == 0 and part[:1] in "县区市" and len(part) > 2:
-                prefix = part[:1]
-            dept = self._resolve_one(region, part) or (self._resolve_one(region, prefix + part) if prefix else None)
-            if dept is None:
-                return None
-            if dept not in found:
-                found.append(dept)
-        return found
+        found, unknown = resolve_cell(spelling, lambda text: self._resolve_one(region, text))
+        return None if unknown or not found else found
 
     def resolve_department(self, region: str, spelling: str | None) -> _Dept | None:
         found = self.resolve_departments(region, spelling)

@@ -18,8 +18,9 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 
 from catalog.models import OneThing
+from core.errors import UserFacingError
 
-from .services import PersonalNotice
+from .services import PersonalNotice, build_notice
 
 ANSWER_PREFIX = "q."
 MAX_VALUES = 50  # per parameter; a query string is not a place for more
@@ -47,6 +48,25 @@ class GuideQuery:
     def deselected_pks(self, one_thing: OneThing) -> set[int]:
         """Item codes → the one-thing's item ids; codes of other one-things are ignored."""
         return {it.pk for it in one_thing.items.all() if it.service_item.code in self.skipped_codes}
+
+    def notice(
+        self, one_thing: OneThing, *, held_licence_types: set[str] | frozenset[str] | None = None
+    ) -> tuple[PersonalNotice, str]:
+        """The notice for this query, and the refusal message if it asked for something not allowed.
+
+        A refused deselection (a mandatory item) is dropped so a page can still show the notice with the message.
+        `held_licence_types` defaults to the licences ticked in the query.
+        """
+        held = self.licences if held_licence_types is None else held_licence_types
+        deselected = self.deselected_pks(one_thing)
+        try:
+            return build_notice(one_thing, self.answers, deselected_items=deselected, held_licence_types=held), ""
+        except UserFacingError as exc:
+            optional = {it.pk for it in one_thing.items.all() if not it.mandatory}
+            notice = build_notice(
+                one_thing, self.answers, deselected_items=deselected & optional, held_licence_types=held
+            )
+            return notice, exc.message
 
     @staticmethod
     def canonical(notice: PersonalNotice) -> str:

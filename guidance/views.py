@@ -11,25 +11,10 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from catalog.models import OneThing
-from core.errors import UserFacingError
 
 from . import queries
 from .forms import GuideQuery
-from .services import PersonalNotice, build_notice
-
-
-def _notice(one_thing: OneThing, query: GuideQuery) -> tuple[PersonalNotice, str]:
-    """The notice for the query, and the refusal message if it asked for something not allowed.
-
-    A refused deselection (a mandatory item) is dropped so the page can still show the notice with the message.
-    """
-    deselected = query.deselected_pks(one_thing)
-    kwargs = {"held_licence_types": query.licences}
-    try:
-        return build_notice(one_thing, query.answers, deselected_items=deselected, **kwargs), ""
-    except UserFacingError as exc:
-        optional = {it.pk for it in one_thing.items.all() if not it.mandatory}
-        return build_notice(one_thing, query.answers, deselected_items=deselected & optional, **kwargs), exc.message
+from .services import PersonalNotice
 
 
 def _context(one_thing: OneThing, notice: PersonalNotice, error: str) -> dict:
@@ -47,7 +32,7 @@ def _context(one_thing: OneThing, notice: PersonalNotice, error: str) -> dict:
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     """The questionnaire beside the live notice. An HTMX request gets only that region, and the URL to push."""
     one_thing = queries.get_guide_one_thing(code)
-    notice, error = _notice(one_thing, GuideQuery.from_querydict(request.GET))
+    notice, error = GuideQuery.from_querydict(request.GET).notice(one_thing)
     context = _context(one_thing, notice, error)
     status = 400 if error else 200
     if request.headers.get("HX-Request"):
@@ -62,5 +47,5 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
 def notice(request: HttpRequest, code: str) -> HttpResponse:
     """The printable personal one-time notice (一次告知单)."""
     one_thing = queries.get_guide_one_thing(code)
-    notice, error = _notice(one_thing, GuideQuery.from_querydict(request.GET))
+    notice, error = GuideQuery.from_querydict(request.GET).notice(one_thing)
     return render(request, "guidance/notice.html", _context(one_thing, notice, error), status=400 if error else 200)

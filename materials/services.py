@@ -31,7 +31,7 @@ from accounts.models import User
 from catalog.models import MaterialType
 from core.errors import UserFacingError
 from guidance import queries as guidance_queries
-from guidance.services import PersonalNotice, build_notice
+from guidance.services import PersonalNotice
 from oneform.forms import query_from_state
 from oneform.models import ApplicationDraft
 from shareddata.services import licences_for
@@ -76,12 +76,7 @@ def notice_for_draft(draft: ApplicationDraft, held: frozenset[str] | None = None
     query = query_from_state(draft.answers or {})
     if held is None:
         held = held_licence_types(draft.user)
-    deselected = query.deselected_pks(one_thing)
-    try:
-        return build_notice(one_thing, query.answers, deselected_items=deselected, held_licence_types=held)
-    except UserFacingError:  # a mandatory item in the saved skip list: dropped, as on the guide page
-        optional = {it.pk for it in one_thing.items.all() if not it.mandatory}
-        return build_notice(one_thing, query.answers, deselected_items=deselected & optional, held_licence_types=held)
+    return query.notice(one_thing, held_licence_types=held)[0]
 
 
 def _check_file(uploaded_file: UploadedFile) -> tuple[str, int, str]:

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import ApplicationDraft, DraftEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Drafts change only through oneform.services, which records who did what."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApplicationDraft)

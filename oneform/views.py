@@ -22,7 +22,7 @@ from catalog.models import OneThing
 from core.errors import UserFacingError
 from guidance import queries as guidance_queries
 from guidance.forms import GuideQuery
-from guidance.services import PersonalNotice, build_notice
+from guidance.services import PersonalNotice
 from shareddata.services import PrefilledValue, prefill_for
 
 from . import services
@@ -65,18 +65,6 @@ def _applicant(request: HttpRequest):
     return request.user
 
 
-def _notice(one_thing: OneThing, query: GuideQuery) -> PersonalNotice:
-    """The guide's notice; a refused deselection (a mandatory item) is dropped, as on the guide page."""
-    deselected = query.deselected_pks(one_thing)
-    try:
-        return build_notice(one_thing, query.answers, deselected_items=deselected, held_licence_types=query.licences)
-    except UserFacingError:
-        optional = {it.pk for it in one_thing.items.all() if not it.mandatory}
-        return build_notice(
-            one_thing, query.answers, deselected_items=deselected & optional, held_licence_types=query.licences
-        )
-
-
 def _page(request: HttpRequest, code: str) -> Page:
     user = _applicant(request)
     one_thing = guidance_queries.get_guide_one_thing(code)
@@ -85,7 +73,7 @@ def _page(request: HttpRequest, code: str) -> Page:
         query = query_from_state(draft.answers)
     else:
         query = GuideQuery.from_querydict(request.GET)
-    notice = _notice(one_thing, query)
+    notice = query.notice(one_thing)[0]
     form = services.merge_form(one_thing, notice.selected_items)
     prefill = prefill_for(user, form.keys)
     return Page(one_thing, notice, form, draft, prefill, GuideQuery.canonical(notice))

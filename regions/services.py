@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from .models import Department, Region
 
@@ -12,6 +14,39 @@ _SPACE = re.compile(r"\s+")
 def normalise_spelling(text: str) -> str:
     """Department spellings from PDF extractions carry stray spaces and line breaks."""
     return _SPACE.sub("", text or "")
+
+
+D = TypeVar("D")
+
+
+def resolve_cell(spelling: str, find: Callable[[str], D | None]) -> tuple[list[D], list[str]]:
+    """The departments a seed or Excel cell names, and the parts that could not be resolved.
+
+    The whole cell is tried first, then its “、”-separated parts (a trailing 等 dropped), consecutive parts also
+    together, longest first, so that a name which itself contains “、” still resolves; a 县/区/市 prefix of the
+    first part carries to the others (“县民政局、残联”). `find` looks one spelling up.
+    """
+    whole = find(spelling)
+    if whole is not None:
+        return [whole], []
+    parts = [p for p in normalise_spelling(spelling).removesuffix("等").split("、") if p]
+    prefix = parts[0][:1] if parts and parts[0][:1] in "县区市" and len(parts[0]) > 2 else ""
+    found: list[D] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            candidate = "、".join(parts[i:j])
+            dept = find(candidate) or (find(prefix + candidate) if prefix and i > 0 else None)
+            if dept is not None:
+                if dept not in found:
+                    found.append(dept)
+                i = j
+                break
+        else:
+            unknown.append(parts[i])
+            i += 1
+    return found, unknown
 
 
 class DepartmentDirectory:

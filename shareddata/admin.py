@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import ApplicantProfileValue, Consent, DemoEnterprise, DemoLicence, DemoPerson, SharedDataEvent
 
 
@@ -20,19 +22,6 @@ class DemoLicenceAdmin(admin.ModelAdmin):
     list_display = ["licence_type", "number", "holder_name", "holder_id", "valid_until", "status"]
     list_filter = ["licence_type", "status"]
     search_fields = ["number", "holder_name", "holder_id"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Consents and their history change only through shareddata.services, which records who did what."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)

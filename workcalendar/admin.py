@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import CalendarDay, CalendarEvent, CalendarYear
 
@@ -30,14 +32,5 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarEvent)
-class CalendarEventAdmin(admin.ModelAdmin):
+class CalendarEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "subject", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,23 @@
-"""Fixtures shared by every app's tests: the seed catalog and demo accounts, demo users by role, clients."""
+"""Fixtures shared by every app's tests: the seed catalog and demo accounts, demo users by role, clients; background
+tasks run at once."""
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.models import User
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def run_tasks_at_once():
+    """Background tasks (settings.TASKS) run at once in the enqueuing thread, so a test sees their effects (an SMS
+    enqueued on commit is sent when the commit callbacks run). Tests of the queue itself set the DatabaseBackend with
+    pytest-django's `settings` fixture; django-tasks resets its backends whenever TASKS changes."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import RoleAssignment, User
+from core.admin import ReadOnlyAdmin
+
+from .models import OneTimeCode, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -22,3 +24,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Legal person"), {"fields": ("credit_code", "legal_representative", "agent_name", "agent_id_number")}),
     )
     inlines = [RoleAssignmentInline]
+
+
+@admin.register(OneTimeCode)
+class OneTimeCodeAdmin(ReadOnlyAdmin):
+    list_display = ["mobile", "user", "created_at", "expires_at", "attempts", "used_at"]
+    search_fields = ["mobile", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["code_hash"]

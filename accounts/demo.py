@@ -89,6 +89,39 @@ def demo_accounts() -> list[dict]:
                     "department": dept,
                 }
             )
+    rows.extend(department_reviewers())
+    return rows
+
+
+def department_reviewers() -> list[dict]:
+    """One reviewer (部门审批人员) per department handling an item of a published, fully specified one-thing of a
+    seed county, e.g. xinxiang_rev_public_security, so every task of the demo cases has someone to decide it."""
+    from catalog.choices import OneThingStatus, Specification
+    from catalog.models import OneThingItem
+
+    rows = []
+    pairs = (
+        OneThingItem.objects.filter(
+            one_thing__status=OneThingStatus.PUBLISHED,
+            one_thing__specification=Specification.FULL,
+            one_thing__region__code__in=list(SEED_COUNTIES),
+        )
+        .values_list("one_thing__region__code", "department__code", "department__name")
+        .distinct()
+        .order_by("one_thing__region__code", "department__code")
+    )
+    for region_code, department_code, department_name in pairs:
+        slug = SEED_COUNTIES[region_code]
+        rows.append(
+            {
+                "username": f"{slug}_rev_{department_code.lower()}",
+                "kind": AccountKind.STAFF,
+                "name": f"{department_name}·{StaffRole.REVIEWER.label}",
+                "role": StaffRole.REVIEWER,
+                "region": region_code,
+                "department": department_code,
+            }
+        )
     return rows
 
 

@@ -111,3 +111,31 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.department or self.region
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class OneTimeCode(models.Model):
+    """A login code sent by SMS (短信验证码), or a request for one that sent nothing.
+
+    Every request for a code writes a row, whether or not an applicant account has the mobile (then `user` is
+    empty and nothing is sent): the rate limits count rows per mobile, so they answer the same for every number.
+    The code itself is never stored, only its HMAC (see accounts.otp).
+    """
+
+    mobile = models.CharField(_("mobile"), max_length=11)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # the applicant the code was sent to; empty when no applicant account has this mobile
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("one-time login code")
+        verbose_name_plural = _("one-time login codes")
+        indexes = [models.Index(fields=["mobile", "-created_at"], name="otp_mobile_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.mobile} · {self.created_at:%Y-%m-%d %H:%M:%S}"

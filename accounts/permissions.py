@@ -21,6 +21,34 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "catalog.export": frozenset(
         {StaffRole.CATALOG_ADMIN, StaffRole.SUPERVISOR, StaffRole.SYSADMIN, StaffRole.WINDOW, StaffRole.LEAD}
     ),
+    # cases (办件)
+    "case.view": frozenset(
+        {
+            StaffRole.WINDOW,
+            StaffRole.LEAD,
+            StaffRole.DELIVERY,
+            StaffRole.SUPERVISOR,
+            StaffRole.SYSADMIN,
+        }
+    ),
+    "case.review": frozenset({StaffRole.WINDOW, StaffRole.SYSADMIN}),  # 形式审查、收件、补正告知
+    "case.file_walk_in": frozenset({StaffRole.WINDOW, StaffRole.SYSADMIN}),  # 窗口收件、帮办代办
+    # the departments' tasks (联办事项); deciding is limited further to the staff member's own department
+    "task.view": frozenset(
+        {
+            StaffRole.REVIEWER,
+            StaffRole.LEAD,
+            StaffRole.SUPERVISOR,
+            StaffRole.WINDOW,
+            StaffRole.DELIVERY,
+            StaffRole.SYSADMIN,
+        }
+    ),
+    "task.decide": frozenset({StaffRole.REVIEWER, StaffRole.LEAD, StaffRole.SYSADMIN}),  # 受理、审批
+    "task.urge": frozenset({StaffRole.SUPERVISOR, StaffRole.LEAD, StaffRole.WINDOW, StaffRole.SYSADMIN}),  # 催办
+    # results (办理结果): delivery by the certificate window (发证窗口送达), archiving (归档; LEAD: the lead department only)
+    "result.deliver": frozenset({StaffRole.DELIVERY, StaffRole.WINDOW, StaffRole.SYSADMIN}),
+    "result.archive": frozenset({StaffRole.LEAD, StaffRole.WINDOW, StaffRole.SYSADMIN}),
 }
 
 

@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/mobile/", views.login_mobile, name="login_mobile"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -15,14 +15,17 @@ Before (the selected items filed one by one)
     visits_before     2 per item: one visit to apply and one to collect the result.
     days_before       the items' promised working days summed (a one-thing's local limit wins over the item's).
 
-After (the merged one-thing for its demo applicant: `citizen` for natural persons, `enterprise` for legal
-persons, with consent granted to every source that applicant may use)
+After (the merged one-thing for its demo applicant — the person who would file it, `demo_applicant_for`: by name
+where the demo data has that person, else `citizen` for natural persons and `enterprise` for legal persons — with
+consent granted to every source that applicant may use)
     fields_after      distinct data elements over the items (one merged form).
-    prefilled_share   share of fields_after that `prefill_for` returns a value for, rounded to 2 decimals
-                      (0.0 when there are no fields).
+    prefilled_share   share of fields_after that `prefill_for` actually returns a value for this applicant (from
+                      their profile or a consented source; no value, no count), rounded to 2 decimals (0.0 when
+                      there are no fields).
     materials_after   merged materials still to be submitted: each material type once, less those exempt because
                       the applicant holds a valid e-licence that replaces it (licence types from the source's
-                      `licences_of`) or a consented shared-data source supplies it.
+                      `licences_of`) or a shared-data source that replaces it supplied data for this applicant's
+                      form (consent alone is not enough: the source must hold their records).
     visits_after      1 when a material still to be submitted must be given on paper (an item requires it as
                       原件 or 原件及复印件), or the result can only be collected at the window; else 0.
     days_after        the critical path over prerequisites among the items (build_notice's combined limit).
@@ -47,7 +50,7 @@ from catalog.choices import (
     Subject,
 )
 from catalog.models import ItemFormField, ItemMaterial, OneThing
-from shareddata.choices import LicenceStatus
+from shareddata.choices import LicenceStatus, PrefillSource
 from shareddata.services import do_grant_consent, prefill_for, scopes_for
 from shareddata.sources import get_source
 
@@ -55,6 +58,21 @@ from .choices import MaterialStatus
 from .services import build_notice
 
 DEMO_APPLICANT_FOR_SUBJECT = {Subject.NATURAL: "citizen", Subject.LEGAL: "enterprise"}
+# One-things whose applicant is someone else than the subject's default: the person the demo data
+# (shareddata/demo_data.yaml) has in that situation. Measuring another person would measure nothing real.
+DEMO_APPLICANT_FOR_ONE_THING = {
+    # The fullest situation includes the maternity items (生育医疗费用报销, 生育津贴), the mother's own claim; as the
+    # applicant she may consent to her own delivery and insurance records. Filed by the father (张三), the same form
+    # gets the newborn's certificate and both parents' identity but not her records: 13 of 31 fields instead of 17.
+    "新生儿出生": "citizen_spouse",  # 李四, the newborn's mother
+    "教育入学": "citizen",  # 张三, father of 张子涵 (six in 2027)
+    "退休": "retiree",  # 孙七, reaching retirement age (张三 is 36)
+    "残疾人服务": "retiree",  # 孙七, guardian of his son 孙明 (智力残疾二级, same household)
+    "身后一件事": "retiree",  # 孙七, whose father 孙守义 died
+    # 结婚登记一件事 stays with `citizen`: no demo applicant is unmarried. 张三 gets what an unmarried applicant would
+    # (his own identity and marital status); the other party (spouse.*) is no registry's relative of the applicant
+    # before the marriage, so nobody's figure would include it.
+}
 PAPER_FORMS = (MaterialForm.ORIGINAL, MaterialForm.ORIGINAL_AND_COPY)
 CONSENT_PURPOSE = "改革前后效能比对（模拟，不保存）"
 
@@ -99,26 +117,31 @@ def reform_metrics() -> list[ReformMetrics]:
     rows: list[ReformMetrics] = []
     try:
         with transaction.atomic():
-            applicants = _applicants_with_consent()
-            rows = [_metrics(one_thing, *applicants[one_thing.subject]) for one_thing in measured_one_things()]
+            one_things = list(measured_one_things())
+            applicants = _applicants_with_consent({demo_applicant_for(ot) for ot in one_things})
+            rows = [_metrics(one_thing, *applicants[demo_applicant_for(one_thing)]) for one_thing in one_things]
             raise _Rollback
     except _Rollback:
         pass
     return rows
 
 
-def _applicants_with_consent() -> dict[str, tuple[User, frozenset[str], frozenset[str]]]:
-    """subject -> (demo applicant, the sources they consent to, the types of their valid e-licences)."""
+def demo_applicant_for(one_thing: OneThing) -> str:
+    """The username of the demo applicant the metrics use for this one-thing."""
+    return DEMO_APPLICANT_FOR_ONE_THING.get(one_thing.name, DEMO_APPLICANT_FOR_SUBJECT[one_thing.subject])
+
+
+def _applicants_with_consent(usernames: set[str]) -> dict[str, tuple[User, frozenset[str]]]:
+    """username -> (demo applicant, the types of their valid e-licences), each consenting to every source."""
     found = {}
     source = get_source()
-    for subject, username in DEMO_APPLICANT_FOR_SUBJECT.items():
+    for username in sorted(usernames):
         user = User.objects.get(username=username)
-        scopes = scopes_for(user)
-        for scope in scopes:
+        for scope in scopes_for(user):
             do_grant_consent(user, scope, acting_user=user, purpose=CONSENT_PURPOSE)
         licences = source.licences_of(user.identity_number) if user.identity_number else []
         held = frozenset(lic.type for lic in licences if lic.status == LicenceStatus.VALID)
-        found[subject] = (user, frozenset(scopes), held)
+        found[username] = (user, held)
     return found
 
 
@@ -139,7 +162,7 @@ def fullest_answers(one_thing: OneThing) -> dict[str, str]:
     return answers
 
 
-def _metrics(one_thing: OneThing, user: User, sources: frozenset[str], held: frozenset[str]) -> ReformMetrics:
+def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMetrics:
     prefetch_related_objects(
         [one_thing],
         "items__service_item",
@@ -152,14 +175,16 @@ def _metrics(one_thing: OneThing, user: User, sources: frozenset[str], held: fro
         "questions__options__exempt_materials",
     )
     answers = fullest_answers(one_thing)
-    notice = build_notice(one_thing, answers, held_licence_types=held, shared_sources=sources)
-    selected_pks = {line.pk for line in notice.selected_items}
+    selected_pks = {line.pk for line in build_notice(one_thing, answers).selected_items}
     item_ids = [it.service_item_id for it in one_thing.items.all() if it.pk in selected_pks]
 
     fields = ItemFormField.objects.filter(item_id__in=item_ids)
     field_counts = dict(fields.values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
     element_keys = set(fields.values_list("data_element__key", flat=True))
     prefilled = prefill_for(user, element_keys)
+    # a source replaces materials only where it holds this applicant's records: it supplied some of the form
+    supplying = frozenset(p.source for p in prefilled.values()) - {PrefillSource.PROFILE}
+    notice = build_notice(one_thing, answers, held_licence_types=held, shared_sources=supplying)
 
     required = ItemMaterial.objects.filter(item_id__in=item_ids, requirement=MaterialRequirement.REQUIRED)
     to_submit = {m.key for m in notice.materials if m.status == MaterialStatus.SUBMIT}

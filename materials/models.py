@@ -63,3 +63,28 @@ class UploadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class Commitment(models.Model):
+    """告知承诺书: the applicant commits to a condition instead of proving it with a material, where allowed.
+
+    Signed on the draft; the case copies the text when it is filed. Signing again replaces it.
+    """
+
+    draft = models.ForeignKey("oneform.ApplicationDraft", on_delete=models.CASCADE, related_name="commitments")
+    material_type = models.ForeignKey("catalog.MaterialType", on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signed by (name)"), max_length=100)
+    text = models.TextField(_("commitment"))
+    signed_at = models.DateTimeField(_("signed at"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["draft", "material_type"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "material_type"], name="commitment_unique_per_draft_material"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} · {self.material_type}"

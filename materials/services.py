@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from catalog.models import MaterialType
@@ -34,10 +35,11 @@ from guidance import queries as guidance_queries
 from guidance.services import PersonalNotice
 from oneform.forms import query_from_state
 from oneform.models import ApplicationDraft
+from oneform.services import may_act_for_applicant
 from shareddata.services import licences_for
 
 from .choices import ACCEPTED_TYPES, UploadEventAction
-from .models import Upload, UploadEvent
+from .models import Commitment, Upload, UploadEvent
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +81,11 @@ def notice_for_draft(draft: ApplicationDraft, held: frozenset[str] | None = None
     return query.notice(one_thing, held_licence_types=held)[0]
 
 
-def _check_file(uploaded_file: UploadedFile) -> tuple[str, int, str]:
+def check_file(uploaded_file: UploadedFile) -> tuple[str, int, str]:
     """(content type, size, sha256) of an acceptable file, read once in chunks; UserFacingError otherwise."""
     limit = max_upload_bytes()
     too_big = UserFacingError(
-        _("The file is too large: at most %(limit)s are accepted.") % {"limit": _human_size(limit)}
+        _("The file is too large: at most %(limit)s are accepted.") % {"limit": human_size(limit)}
     )
     if uploaded_file.size is not None and uploaded_file.size > limit:
         raise too_big
@@ -107,12 +109,28 @@ def _check_file(uploaded_file: UploadedFile) -> tuple[str, int, str]:
     return content_type, size, digest.hexdigest()
 
 
-def _human_size(size: int) -> str:
+def human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB".replace(".0 ", " ")
     if size >= 1024:
         return f"{size / 1024:.1f} KB".replace(".0 ", " ")
     return f"{size} B"
+
+
+SUBMITTED_MESSAGE = gettext_lazy("This application has been submitted; changes go through its case page.")
+
+
+def check_may_change(draft: ApplicationDraft, acting_user: User | None) -> None:
+    """The applicant on their own open draft, or window staff of the one-thing's region filing for a walk-in."""
+    if acting_user is None or not acting_user.is_authenticated:
+        raise UserFacingError(_("You can only upload materials to your own application."))
+    if draft.user_id != acting_user.pk and not may_act_for_applicant(acting_user, draft.one_thing):
+        raise UserFacingError(_("You can only upload materials to your own application."))
+    if draft.user_id == acting_user.pk and not acting_user.is_applicant:
+        raise UserFacingError(_("Only the applicant can change their own application."))
+    draft.refresh_from_db(fields=["submitted_at"])
+    if draft.submitted_at is not None:
+        raise UserFacingError(str(SUBMITTED_MESSAGE))
 
 
 def _snapshot(upload: Upload) -> dict:
@@ -129,16 +147,13 @@ def do_upload_material(
     draft: ApplicationDraft, material_type: MaterialType, uploaded_file: UploadedFile, *, acting_user: User
 ) -> Upload:
     """Store the applicant's file for one material of their draft, replacing an earlier one; see the module doc."""
-    if acting_user is None or not acting_user.is_authenticated or draft.user_id != acting_user.pk:
-        raise UserFacingError(_("You can only upload materials to your own application."))
-    if not acting_user.is_applicant:
-        raise UserFacingError(_("Only the applicant can change their own application."))
+    check_may_change(draft, acting_user)
     notice = notice_for_draft(draft)
     if material_type.key not in {m.key for m in notice.to_submit}:
         raise UserFacingError(
             _("“%(name)s” is not a material your application needs to upload.") % {"name": material_type.name}
         )
-    content_type, size, sha256 = _check_file(uploaded_file)
+    content_type, size, sha256 = check_file(uploaded_file)
     original_name = (uploaded_file.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_NAME_LENGTH] or "-"
 
     upload = Upload(
@@ -155,6 +170,8 @@ def do_upload_material(
     stored_name = upload.file.name
     try:
         with transaction.atomic():
+            if not ApplicationDraft.objects.select_for_update().filter(pk=draft.pk, submitted_at__isnull=True).exists():
+                raise UserFacingError(str(SUBMITTED_MESSAGE))  # submitted meanwhile
             previous = Upload.objects.select_for_update().filter(draft=draft, material_type=material_type).first()
             if previous is None:
                 upload.save()
@@ -187,3 +204,61 @@ def _delete_file(storage, name: str) -> None:
         storage.delete(name)
     except OSError:  # a file left behind is harmless; a failed upload is not
         logger.warning("Could not delete stored upload %s", name)
+
+
+COMMITMENT_CONSEQUENCES = [
+    # 告知承诺的不利后果 (shown before signing; seeds 003 and 004: the window states them clearly)
+    gettext_lazy("If the commitment proves untrue, the approval granted on it may be revoked."),
+    gettext_lazy("An untrue commitment is recorded in the credit information system as dishonest conduct."),
+    gettext_lazy("The applicant bears the legal liability that follows from an untrue commitment."),
+]
+
+
+def commitment_text(material_name: str, signer: str) -> str:
+    """The text the applicant signs in place of a proof (告知承诺书)."""
+    consequences = "".join(f"{i}. {c}" for i, c in enumerate(COMMITMENT_CONSEQUENCES, start=1))
+    return _(
+        "I, %(signer)s, have been told what “%(material)s” must prove, and I commit that I meet that condition. "
+        "I understand the consequences of an untrue commitment: %(consequences)s"
+    ) % {"signer": signer, "material": material_name, "consequences": consequences}
+
+
+@transaction.atomic
+def do_sign_commitment(
+    draft: ApplicationDraft, material_type: MaterialType, signer_name: str, *, acting_user: User
+) -> Commitment:
+    """The applicant commits (告知承诺) instead of supplying a material the catalog lets them replace so."""
+    check_may_change(draft, acting_user)
+    line = next((m for m in notice_for_draft(draft).to_submit if m.key == material_type.key), None)
+    if line is None:
+        raise UserFacingError(
+            _("“%(name)s” is not a material your application needs to upload.") % {"name": material_type.name}
+        )
+    if not line.commitment_allowed:
+        raise UserFacingError(_("“%(name)s” cannot be replaced by a commitment.") % {"name": line.title})
+    signer_name = (signer_name or "").strip()[:100]
+    applicant = draft.user
+    accepted = {n for n in (str(applicant), applicant.legal_representative, applicant.agent_name) if n}
+    if not signer_name:
+        raise UserFacingError(_("Type your name to sign the commitment."))
+    if signer_name not in accepted:
+        raise UserFacingError(
+            _("The commitment must be signed in the name of the applicant, its legal representative or its agent.")
+        )
+    commitment, created = Commitment.objects.update_or_create(
+        draft=draft,
+        material_type=material_type,
+        defaults={
+            "signer_name": signer_name,
+            "text": commitment_text(line.title, signer_name),
+            "signed_at": timezone.now(),
+            "signed_by": acting_user,
+        },
+    )
+    return commitment
+
+
+@transaction.atomic
+def do_cancel_commitment(draft: ApplicationDraft, material_type: MaterialType, *, acting_user: User) -> None:
+    check_may_change(draft, acting_user)
+    Commitment.objects.filter(draft=draft, material_type=material_type).delete()

@@ -1,4 +1,5 @@
-"""The one set of materials for the applicant's own draft of a one-thing: GET shows it, POST uploads one file.
+"""The one set of materials for the applicant's own draft of a one-thing: GET shows it; POST uploads one file, or
+signs / withdraws a commitment (告知承诺) in place of a material where the catalog allows it.
 
 There is no draft id in any URL: the draft is always the logged-in applicant's own. Staff accounts get 404.
 """
@@ -24,13 +25,90 @@ from oneform.services import find_draft
 
 from . import services
 from .choices import ACCEPTED_TYPES
-from .models import Upload
+from .models import Commitment, Upload
 
 
 @dataclass
 class MaterialRow:
     line: MaterialLine
     upload: Upload | None
+    commitment: Commitment | None = None
+    commitment_error: str = ""  # a field message of a refused signing
+    signer_name: str = ""  # as typed, kept after a refusal
+
+    @property
+    def may_commit(self) -> bool:
+        """告知承诺 is offered where every item needing the material allows it, unless a file is already there."""
+        return self.line.commitment_allowed and self.upload is None
+
+    @property
+    def commitment_preview(self) -> str:
+        return services.commitment_text(self.line.title, _("(the signer's name)"))
+
+
+def _context(request: HttpRequest, one_thing, draft, commit_errors: dict[str, tuple[str, str]] | None = None) -> dict:
+    context = {
+        "one_thing": one_thing,
+        "draft": draft,
+        "form_url": reverse("oneform:form", args=[one_thing.code]),
+        "submit_url": reverse("cases:submit", args=[one_thing.code]),
+        "max_size": services.human_size(services.max_upload_bytes()),
+        "accept": ",".join(sorted(ACCEPTED_TYPES.values())),
+        "consequences": services.COMMITMENT_CONSEQUENCES,
+    }
+    if draft is not None:
+        commit_errors = commit_errors or {}
+        notice = services.notice_for_draft(draft)
+        uploads = {u.material_type.key: u for u in draft.uploads.select_related("material_type")}
+        commitments = {c.material_type.key: c for c in draft.commitments.select_related("material_type")}
+        rows = []
+        for m in notice.to_submit:
+            error, typed = commit_errors.get(m.key, ("", ""))
+            rows.append(MaterialRow(m, uploads.get(m.key), commitments.get(m.key), error, typed))
+        context.update(
+            notice=notice,
+            to_submit=rows,
+            by_licence=[
+                m for m in notice.exempt if m.exemption is not None and m.exemption.kind == ExemptionKind.E_LICENCE
+            ],
+            by_shared_data=[
+                m for m in notice.exempt if m.exemption is not None and m.exemption.kind == ExemptionKind.SHARED_DATA
+            ],
+        )
+    return context
+
+
+def _commit(request: HttpRequest, one_thing, draft, material_type: MaterialType, page_url: str) -> HttpResponse:
+    """以告知承诺代替: the applicant confirms they read the consequences and signs with their name."""
+    signer = request.POST.get("signer_name", "").strip()
+    error = ""
+    if not request.POST.get("confirm"):
+        error = _("Confirm that you have read the consequences of an untrue commitment.")
+    else:
+        try:
+            services.do_sign_commitment(draft, material_type, signer, acting_user=request.user)
+        except UserFacingError as exc:
+            error = exc.message
+    if error:
+        messages.error(request, error)
+        context = _context(request, one_thing, draft, {material_type.key: (error, signer)})
+        return render(request, "materials/page.html", context)
+    messages.success(request, _("Your commitment replaces “%(material)s”.") % {"material": material_type.name})
+    return redirect(f"{page_url}#m-{material_type.key}")
+
+
+def _cancel_commitment(request: HttpRequest, draft, material_type: MaterialType, page_url: str) -> HttpResponse:
+    try:
+        services.do_cancel_commitment(draft, material_type, acting_user=request.user)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The commitment for “%(material)s” was withdrawn; upload the material instead.")
+            % {"material": material_type.name},
+        )
+    return redirect(f"{page_url}#m-{material_type.key}")
 
 
 @login_required
@@ -46,9 +124,14 @@ def materials_page(request: HttpRequest, code: str) -> HttpResponse:
         if draft is None:
             raise Http404
         material_type = MaterialType.objects.filter(key=request.POST.get("material", "")).first()
-        uploaded = request.FILES.get("file")
         if material_type is None:
             raise Http404
+        action = request.POST.get("action", "upload")
+        if action == "commit":
+            return _commit(request, one_thing, draft, material_type, page_url)
+        if action == "cancel_commitment":
+            return _cancel_commitment(request, draft, material_type, page_url)
+        uploaded = request.FILES.get("file")
         if uploaded is None:
             messages.error(request, _("Choose a file to upload."))
             return redirect(page_url)
@@ -63,25 +146,4 @@ def materials_page(request: HttpRequest, code: str) -> HttpResponse:
                 % {"file": upload.original_name, "material": material_type.name},
             )
         return redirect(f"{page_url}#m-{material_type.key}")
-
-    context = {
-        "one_thing": one_thing,
-        "draft": draft,
-        "form_url": reverse("oneform:form", args=[one_thing.code]),
-        "max_size": services._human_size(services.max_upload_bytes()),
-        "accept": ",".join(sorted(ACCEPTED_TYPES.values())),
-    }
-    if draft is not None:
-        notice = services.notice_for_draft(draft)
-        uploads = {u.material_type.key: u for u in draft.uploads.select_related("material_type")}
-        context.update(
-            notice=notice,
-            to_submit=[MaterialRow(m, uploads.get(m.key)) for m in notice.to_submit],
-            by_licence=[
-                m for m in notice.exempt if m.exemption is not None and m.exemption.kind == ExemptionKind.E_LICENCE
-            ],
-            by_shared_data=[
-                m for m in notice.exempt if m.exemption is not None and m.exemption.kind == ExemptionKind.SHARED_DATA
-            ],
-        )
-    return render(request, "materials/page.html", context)
+    return render(request, "materials/page.html", _context(request, one_thing, draft))

@@ -15,6 +15,7 @@ class ApplicationDraft(models.Model):
     one_thing = models.ForeignKey("catalog.OneThing", on_delete=models.PROTECT, related_name="drafts")
     answers = models.JSONField(_("guide answers"), default=dict, blank=True)  # {"q": {...}, "skip": [], "lic": []}
     values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value as typed
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)  # closed: it became a case
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -23,7 +24,11 @@ class ApplicationDraft(models.Model):
         verbose_name = _("application draft")
         verbose_name_plural = _("application drafts")
         constraints = [
-            models.UniqueConstraint(fields=["user", "one_thing"], name="application_draft_unique_per_user"),
+            models.UniqueConstraint(
+                fields=["user", "one_thing"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="application_draft_open_unique_per_user",
+            ),
         ]
 
     def __str__(self) -> str:

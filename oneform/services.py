@@ -248,11 +248,25 @@ def find_draft(user: User, one_thing: OneThing) -> ApplicationDraft | None:
     """The user's own draft for this one-thing version; there is no way to read another applicant's."""
     if not user.is_authenticated:
         return None
-    return ApplicationDraft.objects.filter(user=user, one_thing=one_thing).first()
+    return ApplicationDraft.objects.filter(user=user, one_thing=one_thing, submitted_at__isnull=True).first()
 
 
-def _check_self(user: User, acting_user: User) -> None:
-    if acting_user is None or acting_user.pk != user.pk or not user.is_applicant:
+def may_act_for_applicant(acting_user: User | None, one_thing: OneThing) -> bool:
+    """Window staff of the one-thing's region file for a walk-in applicant (帮办代办)."""
+    from accounts.permissions import can
+
+    return bool(
+        acting_user is not None
+        and acting_user.is_authenticated
+        and acting_user.is_staff_member
+        and can(acting_user, "case.file_walk_in", one_thing.region)
+    )
+
+
+def _check_self(user: User, acting_user: User, one_thing: OneThing | None = None) -> None:
+    if not user.is_applicant or acting_user is None:
+        raise UserFacingError(_("Only the applicant can change their own application."))
+    if acting_user.pk != user.pk and not (one_thing is not None and may_act_for_applicant(acting_user, one_thing)):
         raise UserFacingError(_("Only the applicant can change their own application."))
 
 
@@ -271,9 +285,9 @@ def do_save_draft(
     user: User, one_thing: OneThing, answers: dict, values: Mapping[str, Any], *, acting_user: User
 ) -> ApplicationDraft:
     """Save what the applicant entered, valid or not, merged over what the draft held; returns the draft."""
-    _check_self(user, acting_user)
+    _check_self(user, acting_user, one_thing)
     User.objects.select_for_update().filter(pk=user.pk).first()  # one save at a time per applicant
-    draft, created = ApplicationDraft.objects.get_or_create(user=user, one_thing=one_thing)
+    draft, created = ApplicationDraft.objects.get_or_create(user=user, one_thing=one_thing, submitted_at=None)
     entered = _clean_values(values)
     after = {k: v for k, v in entered.items() if draft.values.get(k, "") != v}
     before: dict[str, Any] = {k: draft.values.get(k) for k in after}
@@ -294,11 +308,11 @@ def do_report_wrong_value(
     user: User, one_thing: OneThing, key: str, shown_value: str, comment: str, *, acting_user: User
 ) -> DraftEvent:
     """Record the applicant's report that a value a shared source supplied (shown locked) is wrong."""
-    _check_self(user, acting_user)
+    _check_self(user, acting_user, one_thing)
     comment = (comment or "").strip()[:MAX_COMMENT_LENGTH]
     if not comment:
         raise UserFacingError(_("Say what is wrong, so the department holding the data can correct it."))
-    draft, _created = ApplicationDraft.objects.get_or_create(user=user, one_thing=one_thing)
+    draft, _created = ApplicationDraft.objects.get_or_create(user=user, one_thing=one_thing, submitted_at=None)
     return _record(
         draft,
         DraftEventAction.REPORTED_WRONG,

@@ -2,13 +2,44 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import ApplicantProfileValue, Consent, DemoEnterprise, DemoLicence, DemoPerson, SharedDataEvent
+from .models import (
+    ApplicantProfileValue,
+    Consent,
+    DemoBirth,
+    DemoEnterprise,
+    DemoLicence,
+    DemoPerson,
+    DemoRecord,
+    DemoRelation,
+    SharedDataEvent,
+)
 
 
 @admin.register(DemoPerson)
 class DemoPersonAdmin(admin.ModelAdmin):
-    list_display = ["id_number", "name"]
-    search_fields = ["id_number", "name"]
+    list_display = ["id_number", "name", "household", "householder"]
+    search_fields = ["id_number", "name", "household"]
+
+
+@admin.register(DemoRelation)
+class DemoRelationAdmin(admin.ModelAdmin):
+    list_display = ["person", "relation", "relative"]
+    list_filter = ["relation"]
+    search_fields = ["person__name", "person__id_number", "relative__name", "relative__id_number"]
+    list_select_related = ["person", "relative"]
+
+
+@admin.register(DemoBirth)
+class DemoBirthAdmin(admin.ModelAdmin):
+    list_display = ["certificate_number", "born_on", "mother_id_number", "father_id_number"]
+    search_fields = ["certificate_number", "mother_id_number", "father_id_number"]
+
+
+@admin.register(DemoRecord)
+class DemoRecordAdmin(admin.ModelAdmin):
+    list_display = ["holder_id", "source", "section"]
+    list_filter = ["source", "section"]
+    search_fields = ["holder_id"]
 
 
 @admin.register(DemoEnterprise)

@@ -5,17 +5,65 @@ from django.utils.translation import gettext_lazy as _
 class ConsentScope(models.TextChoices):
     """Which shared-data source an applicant lets us use. Values match catalog.choices.DataSource."""
 
-    POPULATION = "population", _("Population registry")  # 人口库
+    POPULATION = "population", _("Population registry")  # 人口库（公安：户籍、家庭关系）
     MARKET = "market", _("Market-entity registry")  # 市场主体库
     E_LICENCE = "e_licence", _("E-licence library")  # 电子证照库
+    HEALTH = "health", _("Health authority")  # 卫生健康部门：出生医学证明、死亡医学证明、住院分娩、独生子女
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs authority")  # 民政部门：婚姻登记、社会救助和福利
+    SOCIAL_SECURITY = "social_security", _("Social insurance agency")  # 社保经办机构
+    HOUSING_FUND = "housing_fund", _("Housing provident fund centre")  # 住房公积金中心
+    DISABILITY = "disability", _("Disabled persons' federation")  # 残联：残疾人证
+    EDUCATION = "education", _("Education authority")  # 教育部门：学籍
+    REAL_ESTATE = "real_estate", _("Real-estate registration agency")  # 不动产登记机构
+    TAX = "tax", _("Tax authority")  # 税务部门
+
+
+# The departments' record systems, read through SharedDataSource.lookup_record (the population and market-entity
+# registries and the e-licence library have methods of their own).
+DEPARTMENT_SCOPES = (
+    ConsentScope.HEALTH,
+    ConsentScope.CIVIL_AFFAIRS,
+    ConsentScope.SOCIAL_SECURITY,
+    ConsentScope.HOUSING_FUND,
+    ConsentScope.DISABILITY,
+    ConsentScope.EDUCATION,
+    ConsentScope.REAL_ESTATE,
+    ConsentScope.TAX,
+)
 
 
 class PrefillSource(models.TextChoices):
-    """Where a pre-filled value came from; shown beside the field."""
+    """Where a pre-filled value came from; shown beside the field ("来自…")."""
 
     PROFILE = "profile", _("Your earlier applications")  # 一人一档/一企一档（本人此前填报）
     POPULATION = "population", _("Population registry")  # 人口库
     MARKET = "market", _("Market-entity registry")  # 市场主体库
+    HEALTH = "health", _("Health authority")  # 卫生健康部门
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs authority")  # 民政部门
+    SOCIAL_SECURITY = "social_security", _("Social insurance agency")  # 社保经办机构
+    HOUSING_FUND = "housing_fund", _("Housing provident fund centre")  # 住房公积金中心
+    DISABILITY = "disability", _("Disabled persons' federation")  # 残联
+    EDUCATION = "education", _("Education authority")  # 教育部门
+    REAL_ESTATE = "real_estate", _("Real-estate registration agency")  # 不动产登记机构
+    TAX = "tax", _("Tax authority")  # 税务部门
+
+
+class Relation(models.TextChoices):
+    """A family relation the population registry knows (户籍登记的家庭关系), from one person's point of view."""
+
+    SPOUSE = "spouse", _("Spouse")  # 配偶
+    CHILD = "child", _("Child")  # 子女
+    PARENT = "parent", _("Parent")  # 父母
+
+
+class RelatedPerson(models.TextChoices):
+    """Whom a section of the one form is about, relative to the applicant (see shareddata.related)."""
+
+    SELF = "self", _("You")  # 本人（本企业）
+    NEWBORN = "newborn", _("Your newborn and its parents")  # 新生儿及其父母
+    CHILD = "child", _("Your school-age child")  # 适龄子女
+    WARD = "ward", _("You, or the family member with a disability in your household")  # 残疾人本人或同户家庭成员
+    DECEASED = "deceased", _("A deceased close relative")  # 逝者（近亲属）
 
 
 class LicenceStatus(models.TextChoices):

@@ -1,7 +1,8 @@
 """Shared data with consent.
 
-- DemoPerson, DemoEnterprise, DemoLicence: the simulated registries behind `sources.LocalDemoSource`
-  (demo data only, loaded from demo_data.yaml; a real exchange platform replaces them).
+- DemoPerson, DemoRelation, DemoEnterprise, DemoLicence, DemoBirth, DemoRecord: the simulated registries and
+  department records behind `sources.LocalDemoSource` (demo data only, loaded from demo_data.yaml; a real exchange
+  platform replaces them).
 - Consent (授权): which source an applicant lets us use, for what purpose, from when until when.
 - ApplicantProfileValue (一人一档/一企一档): what the applicant entered before, by data element key.
 - SharedDataEvent: append-only record of every consent and profile change (who, when, what, before/after).
@@ -16,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ConsentScope, EventAction, LicenceStatus
+from .choices import ConsentScope, EventAction, LicenceStatus, Relation
 
 # ---------------------------------------------------------------- simulated registries
 
@@ -27,6 +28,8 @@ class DemoPerson(models.Model):
     id_number = models.CharField(_("citizen ID number"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=50)
     values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value (text)
+    household = models.CharField(_("household number"), max_length=20, blank=True, db_index=True)  # 户号
+    householder = models.BooleanField(_("householder"), default=False)  # 户主
 
     class Meta:
         ordering = ["id_number"]
@@ -38,6 +41,28 @@ class DemoPerson(models.Model):
 
     def as_elements(self) -> dict[str, str]:
         return {**self.values, "applicant.id_number": self.id_number, "applicant.name": self.name}
+
+
+class DemoRelation(models.Model):
+    """A family relation in the simulated population registry: `relative` is `person`'s spouse or child.
+
+    The other direction follows (a child's parent, a spouse's spouse) and is not stored.
+    """
+
+    person = models.ForeignKey(DemoPerson, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(
+        _("relation"), max_length=10, choices=[(r.value, r.label) for r in (Relation.SPOUSE, Relation.CHILD)]
+    )
+    relative = models.ForeignKey(DemoPerson, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["person", "relation", "relative"]
+        verbose_name = _("demo family relation")
+        verbose_name_plural = _("demo family relations")
+        constraints = [models.UniqueConstraint(fields=["person", "relative"], name="demo_relation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_relation_display()} · {self.relative}"
 
 
 class DemoEnterprise(models.Model):
@@ -88,6 +113,48 @@ class DemoLicence(models.Model):
         if self.status == LicenceStatus.VALID and self.valid_until is not None and self.valid_until < day:
             return LicenceStatus.EXPIRED
         return self.status
+
+
+class DemoBirth(models.Model):
+    """A birth medical certificate (出生医学证明) in the simulated health authority's records."""
+
+    certificate_number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    mother_id_number = models.CharField(_("mother's ID number"), max_length=18, db_index=True)
+    father_id_number = models.CharField(_("father's ID number"), max_length=18, blank=True, db_index=True)
+    born_on = models.DateField(_("born on"))
+    values = models.JSONField(_("values"), default=dict, blank=True)  # newborn.* data element key -> value (text)
+
+    class Meta:
+        ordering = ["-born_on", "certificate_number"]
+        verbose_name = _("demo birth certificate")
+        verbose_name_plural = _("demo birth certificates")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} ({self.born_on})"
+
+
+class DemoRecord(models.Model):
+    """What one department holds about a person or an enterprise, as the data elements of one form section.
+
+    E.g. the social insurance agency's record of 孙七 as a retiree (retiree.contribution_months…), or the health
+    authority's death certificate of 孙守义 (deceased.death_date…).
+    """
+
+    source = models.CharField(_("source"), max_length=20, choices=ConsentScope.choices)
+    holder_id = models.CharField(_("ID number or credit code"), max_length=18)
+    section = models.CharField(_("form section"), max_length=40)  # DataElement.section
+    values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value (text)
+
+    class Meta:
+        ordering = ["holder_id", "source", "section"]
+        verbose_name = _("demo department record")
+        verbose_name_plural = _("demo department records")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "holder_id", "section"], name="demo_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} · {self.holder_id} · {self.section}"
 
 
 # ---------------------------------------------------------------- consent and profile

@@ -2,8 +2,9 @@
 
 Every change goes through a `do_<verb>_<noun>` function here: atomic, writing its SharedDataEvent (who, when,
 what, before/after) in the same transaction. Reading shared data goes through `prefill_for` and `licences_for`,
-which ask a source only when the applicant has a current consent for it (nothing at all without consent), and
-only for data the dictionary says that source supplies (最小必要).
+which ask a source only when the applicant has a current consent for it (nothing at all without consent), only for
+data the dictionary says that source supplies, and only about the applicant or their own related persons
+(最小必要; see shareddata.related).
 """
 
 from __future__ import annotations
@@ -24,13 +25,31 @@ from core.errors import ConflictError, UserFacingError
 
 from .choices import ConsentScope, EventAction, PrefillSource
 from .models import ApplicantProfileValue, Consent, SharedDataEvent
+from .related import Family, can_fill, related_values
 from .sources import LicenceRecord, get_source
 
-# account kind -> the sources such an applicant can consent to (a natural person has no market record of their
-# own, an enterprise no population record)
+# account kind -> the sources such an applicant can consent to, each separately (a natural person has no market
+# record of their own, an enterprise no population, health or family record). What each may fill, and about whom:
+# shareddata.related.
 SCOPES_FOR_KIND: dict[str, tuple[str, ...]] = {
-    AccountKind.NATURAL_PERSON: (ConsentScope.POPULATION, ConsentScope.E_LICENCE),
-    AccountKind.LEGAL_PERSON: (ConsentScope.MARKET, ConsentScope.E_LICENCE),
+    AccountKind.NATURAL_PERSON: (
+        ConsentScope.POPULATION,
+        ConsentScope.E_LICENCE,
+        ConsentScope.HEALTH,
+        ConsentScope.CIVIL_AFFAIRS,
+        ConsentScope.SOCIAL_SECURITY,
+        ConsentScope.HOUSING_FUND,
+        ConsentScope.DISABILITY,
+        ConsentScope.EDUCATION,
+        ConsentScope.REAL_ESTATE,
+    ),
+    AccountKind.LEGAL_PERSON: (
+        ConsentScope.MARKET,
+        ConsentScope.E_LICENCE,
+        ConsentScope.TAX,
+        ConsentScope.SOCIAL_SECURITY,
+        ConsentScope.HOUSING_FUND,
+    ),
     AccountKind.STAFF: (),
 }
 
@@ -67,33 +86,32 @@ def prefill_for(user: User, element_keys: Iterable[str]) -> dict[str, PrefilledV
     """Values to pre-fill for the given data element keys.
 
     From the applicant's profile (what they entered before), and from each source they currently consent to —
-    only for elements whose dictionary source is that source. An authoritative source's value wins over the
-    profile and is marked authoritative (locked in the form); otherwise what the applicant entered wins.
+    only for elements whose dictionary source is that source, and only about the applicant themselves or their
+    own related persons as `related` finds them (newborn and its parents, school-age child, ward, deceased close
+    relative). An authoritative source's value wins over the profile and is marked authoritative (locked in the
+    form); otherwise what the applicant entered wins.
     """
     keys = set(element_keys)
     result: dict[str, PrefilledValue] = {
         pv.key: PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
         for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys)
     }
-    consented = set(current_consents(user)) & {ConsentScope.POPULATION, ConsentScope.MARKET}
-    if not consented or not user.identity_number:
+    consented = set(current_consents(user)) - {ConsentScope.E_LICENCE}
+    if not consented or not user.identity_number or not keys:
         return result
-    elements = {e.key: e for e in DataElement.objects.filter(key__in=keys, source__in=consented)}
-    wanted = {e.source for e in elements.values()}
-    source = get_source()
-    supplied: dict[str, dict[str, str] | None] = {}
-    if ConsentScope.POPULATION in wanted:
-        supplied[ConsentScope.POPULATION] = source.lookup_person(user.identity_number)
-    if ConsentScope.MARKET in wanted:
-        supplied[ConsentScope.MARKET] = source.lookup_enterprise(user.identity_number)
-    for scope, values in supplied.items():
-        for key, value in (values or {}).items():
-            element = elements.get(key)
-            if element is None or element.source != scope or value in (None, ""):
-                continue
-            if key in result and not element.authoritative:
-                continue  # the applicant's own later entry wins over a non-authoritative value
-            result[key] = PrefilledValue(str(value), scope, authoritative=element.authoritative)
+    by_section: dict[str, list[DataElement]] = {}
+    authoritative: dict[str, bool] = {}
+    for element in DataElement.objects.filter(key__in=keys, source__in=consented):
+        if can_fill(element.key, element.source, element.section, user.kind):
+            by_section.setdefault(element.section, []).append(element)
+            authoritative[element.key] = element.authoritative
+    if not by_section:
+        return result
+    family = Family(get_source(), user.identity_number, consented, has_ward_section="disabled" in by_section)
+    for key, (value, scope) in related_values(family, by_section, user.kind).items():
+        if key in result and not authoritative[key]:
+            continue  # the applicant's own later entry wins over a non-authoritative value
+        result[key] = PrefilledValue(value, scope, authoritative=authoritative[key])
     return result
 
 

@@ -9,27 +9,44 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.choices import AccountKind
 from catalog.models import DataElement, MaterialType
 from core.errors import UserFacingError
 
-from . import services
-from .choices import ConsentScope
+from . import related, services
+from .choices import ConsentScope, RelatedPerson
 from .models import ApplicantProfileValue, SharedDataEvent
 
-# What each source is; what it supplies is read from the data dictionary.
+# What each source is; what it supplies, and about whom, is read from the data dictionary and shareddata.related.
 SCOPE_DESCRIPTIONS = {
     ConsentScope.POPULATION: gettext_lazy(
-        "Your identity and household registration, held by the public security organs."
+        "Your identity, household registration and family relations, held by the public security organs."
     ),
     ConsentScope.MARKET: gettext_lazy("Your enterprise's registration, held by the market regulation authority."),
     ConsentScope.E_LICENCE: gettext_lazy(
         "Electronic certificates and licences issued to you; they replace paper copies of those documents."
     ),
-}
-# Which data elements describe the applicant themselves (not a newborn, a spouse or a deceased relative).
-SCOPE_KEY_PREFIXES = {
-    ConsentScope.POPULATION: ("applicant.",),
-    ConsentScope.MARKET: ("enterprise.", "legal_person."),
+    ConsentScope.HEALTH: gettext_lazy(
+        "Birth and death medical certificates, delivery records and only-child certificates, held by the health "
+        "authority."
+    ),
+    ConsentScope.CIVIL_AFFAIRS: gettext_lazy(
+        "Marriage registration, social assistance and welfare benefits, held by the civil affairs authority."
+    ),
+    ConsentScope.SOCIAL_SECURITY: gettext_lazy(
+        "Social insurance registration, contributions and benefits, held by the social insurance agency."
+    ),
+    ConsentScope.HOUSING_FUND: gettext_lazy(
+        "Housing provident fund accounts, held by the housing provident fund centre."
+    ),
+    ConsentScope.DISABILITY: gettext_lazy(
+        "Disability certificates (category and level), held by the disabled persons' federation."
+    ),
+    ConsentScope.EDUCATION: gettext_lazy("Kindergarten and school enrolment records, held by the education authority."),
+    ConsentScope.REAL_ESTATE: gettext_lazy(
+        "Real-estate titles and the property they cover, held by the real-estate registration agency."
+    ),
+    ConsentScope.TAX: gettext_lazy("Your enterprise's tax registration and tax devices, held by the tax authority."),
 }
 HISTORY_LENGTH = 50
 # What a consent given on this page is for; shown before the applicant consents, stored with the consent.
@@ -51,22 +68,31 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     current = services.current_consents(user)
     profile = list(ApplicantProfileValue.objects.filter(user=user))
     elements = DataElement.objects.filter(Q(source__in=scopes) | Q(key__in=[pv.key for pv in profile]))
+    sections = related.sections_for(user.kind)
     element_names = {}
-    supplies: dict[str, list[str]] = {scope: [] for scope in scopes}
-    for key, name, source in elements.values_list("key", "name", "source").order_by("key"):
+    # scope -> whom (RelatedPerson) -> names of the elements pre-filling may take from it about them
+    supplies: dict[str, dict[str, list[str]]] = {scope: {} for scope in scopes}
+    for key, name, source, section in elements.values_list("key", "name", "source", "section").order_by("key"):
         element_names[key] = name
-        if source in SCOPE_KEY_PREFIXES and source in supplies and key.startswith(SCOPE_KEY_PREFIXES[source]):
-            supplies[source].append(name)
+        if source in supplies and related.can_fill(key, source, section, user.kind):
+            supplies[source].setdefault(sections[section], []).append(name)
+    licence_types = []
     if ConsentScope.E_LICENCE in supplies:
-        supplies[ConsentScope.E_LICENCE] = sorted(
+        licence_types = sorted(
             set(MaterialType.objects.exclude(licence_type="").values_list("licence_type", flat=True))
         )
+    whom_labels = {p.value: p.label for p in RelatedPerson}
+    if user.kind == AccountKind.LEGAL_PERSON:
+        whom_labels[RelatedPerson.SELF] = gettext_lazy("Your enterprise")
     rows = [
         {
             "scope": scope,
             "label": ConsentScope(scope).label,
             "description": SCOPE_DESCRIPTIONS[scope],
-            "supplies": supplies[scope],
+            "groups": [
+                (whom_labels[whom], names) for whom in RelatedPerson.values if (names := supplies[scope].get(whom))
+            ],
+            "licence_types": licence_types if scope == ConsentScope.E_LICENCE else [],
             "consent": current.get(scope),
         }
         for scope in scopes

@@ -1,16 +1,28 @@
-"""Working days (工作日): China's statutory holidays and 调休 working days, never a silent Monday–Friday guess.
+"""Working days (工作日) and working time (工作时间): China's statutory holidays and 调休 working days, never a
+silent Monday–Friday guess.
 
 The `chinese_calendar` library knows the years the State Council has announced; for any other year an
 administrator enters the holidays and 调休 days (CalendarDay) and confirms the year (CalendarYear). Asking about a
 date in a year that neither covers raises CalendarNotConfigured; `calendar_warnings()` says, ahead of time, which
 coming year still needs configuring.
+
+Working time is the office hours of settings.OFFICE_HOURS (09:00–12:00 and 13:00–17:00 by default) on working days,
+调休 Saturdays and Sundays included. The hour limits of the common process count only this time: 2 hours for the
+formal review (形式审查) of an online application, 2 hours for turning the paper materials taken in at the window
+into electronic ones (seeds 003 and 004, 通用流程 “收件”; the seeds say “2 小时”, we read it as working hours).
+Datetimes go in aware and come out aware in the current time zone (settings.TIME_ZONE, Asia/Shanghai).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cached_property
 
 import chinese_calendar
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +30,8 @@ from accounts.models import User
 from core.errors import UserFacingError
 
 from .models import CalendarDay, CalendarEvent, CalendarYear
+
+OfficeHours = tuple[tuple[dt.time, dt.time], ...]
 
 # Warn this many days before a year begins that it is still unconfigured.
 WARN_DAYS_AHEAD = 90
@@ -31,6 +45,44 @@ class CalendarNotConfigured(UserFacingError):
         self.year = year
 
 
+def parse_office_hours(spans: Iterable) -> OfficeHours:
+    """settings.OFFICE_HOURS, e.g. (("09:00", "12:00"), ("13:00", "17:00")), as times: ascending and disjoint."""
+    parsed: list[tuple[dt.time, dt.time]] = []
+    for span in spans:
+        try:
+            opens, closes = (part if isinstance(part, dt.time) else dt.time.fromisoformat(part) for part in span)
+        except (TypeError, ValueError):
+            raise ImproperlyConfigured(
+                f"OFFICE_HOURS: {span!r} is not an (opening, closing) pair of times like ('09:00', '12:00')."
+            ) from None
+        if opens.tzinfo or closes.tzinfo:
+            raise ImproperlyConfigured(f"OFFICE_HOURS: {span!r} must be local times without a time zone.")
+        if opens >= closes:
+            raise ImproperlyConfigured(f"OFFICE_HOURS: {span!r} closes before it opens.")
+        if parsed and opens < parsed[-1][1]:
+            raise ImproperlyConfigured(f"OFFICE_HOURS: {span!r} overlaps or precedes the span before it.")
+        parsed.append((opens, closes))
+    if not parsed:
+        raise ImproperlyConfigured("OFFICE_HOURS is empty: no working time could ever be counted.")
+    return tuple(parsed)
+
+
+def as_duration(hours: float | Decimal | dt.timedelta) -> dt.timedelta:
+    """A number of hours (int, float, Decimal) or a timedelta, as a timedelta."""
+    if isinstance(hours, dt.timedelta):
+        return hours
+    if isinstance(hours, bool) or not isinstance(hours, int | float | Decimal):
+        raise TypeError(f"hours must be a number or a timedelta, not {type(hours).__name__}")
+    return dt.timedelta(hours=float(hours))
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """An aware datetime in the current time zone; a naive one is refused rather than guessed."""
+    if timezone.is_naive(moment):
+        raise ValueError(f"an aware datetime is required, got naive {moment.isoformat()}")
+    return timezone.localtime(moment)
+
+
 def library_years() -> range:
     """Years the chinese_calendar library has data for."""
     years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
@@ -40,10 +92,27 @@ def library_years() -> range:
 class WorkingCalendar:
     """Answers "is this a working day" for one computation; loads the overrides once."""
 
-    def __init__(self) -> None:
+    def __init__(self, office_hours: Iterable | None = None) -> None:
         self.overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
         self.configured_years = set(CalendarYear.objects.values_list("year", flat=True))
         self.known_years = library_years()
+        self._office_hours = office_hours
+
+    @cached_property
+    def office_hours(self) -> OfficeHours:
+        """Parsed lazily, so day arithmetic works even while OFFICE_HOURS is wrong (the system check reports it)."""
+        return parse_office_hours(settings.OFFICE_HOURS if self._office_hours is None else self._office_hours)
+
+    @cached_property
+    def working_day_length(self) -> dt.timedelta:
+        """Office time in one working day (7 hours by default): what "1 working day" of working time means."""
+        return sum(
+            (
+                dt.datetime.combine(dt.date.min, closes) - dt.datetime.combine(dt.date.min, opens)
+                for opens, closes in self.office_hours
+            ),
+            dt.timedelta(0),
+        )
 
     def is_configured(self, year: int) -> bool:
         return year in self.known_years or year in self.configured_years
@@ -79,9 +148,64 @@ class WorkingCalendar:
                 count += 1
         return count
 
+    def office_spans(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The day's office hours as aware datetimes, whether or not it is a working day (see is_workday)."""
+        tz = timezone.get_current_timezone()
+        return [
+            (dt.datetime.combine(day, opens, tzinfo=tz), dt.datetime.combine(day, closes, tzinfo=tz))
+            for opens, closes in self.office_hours
+        ]
+
+    def closing_time(self, day: dt.date) -> dt.datetime:
+        """When the office closes on `day` (17:00 by default): the moment a deadline given as a date falls due."""
+        return self.office_spans(day)[-1][1]
+
+    def add_working_hours(self, start: dt.datetime, hours: float | Decimal | dt.timedelta) -> dt.datetime:
+        """The moment `hours` of working time after `start`.
+
+        Only office hours on working days count; a start outside them begins counting at the next opening. A limit
+        used up exactly at a closing time ends then (15:00 + 2 h is 17:00 the same day, not 09:00 the next).
+        Zero hours gives `start` itself. A year nobody configured raises CalendarNotConfigured.
+        """
+        remaining = as_duration(hours)
+        if remaining < dt.timedelta(0):
+            raise UserFacingError("工作时长不能为负数。")
+        current = local(start)
+        if not remaining:
+            return current
+        day = current.date()
+        while True:
+            spans = [(max(opens, current), closes) for opens, closes in self.office_spans(day) if closes > current]
+            if spans and self.is_workday(day):
+                for begin, closes in spans:
+                    if begin + remaining <= closes:
+                        return begin + remaining
+                    remaining -= closes - begin
+            day += dt.timedelta(days=1)
+
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Working time from `start` to `end` (office hours on working days only); zero if end <= start."""
+        start, end = local(start), local(end)
+        total = dt.timedelta(0)
+        day = start.date()
+        while day <= end.date():
+            overlaps = [
+                (max(opens, start), min(closes, end))
+                for opens, closes in self.office_spans(day)
+                if closes > start and opens < end
+            ]
+            if overlaps and self.is_workday(day):
+                total += sum((until - since for since, until in overlaps), dt.timedelta(0))
+            day += dt.timedelta(days=1)
+        return total
+
 
 def add_workdays(start: dt.date, days: int) -> dt.date:
     return WorkingCalendar().add_workdays(start, days)
+
+
+def add_working_hours(start: dt.datetime, hours: float | Decimal | dt.timedelta) -> dt.datetime:
+    return WorkingCalendar().add_working_hours(start, hours)
 
 
 def calendar_warnings(today: dt.date | None = None) -> list[str]:

@@ -4,6 +4,11 @@ DATABASE_URL   SQLite file by default (db.sqlite3 beside manage.py); postgres://
 SECRET_KEY     required when DEBUG is off
 DEBUG          "1"/"true" to enable (default on for the local set-up, off otherwise)
 ALLOWED_HOSTS  comma-separated
+YIJIAN_DEV_OUTBOX  "1" (default, for the demo): /notifications/outbox/ lists every message, login codes
+                   included, to anyone; set "0" in production
+YIJIAN_NOTIFICATION_SENDER  dotted path of the SMS sender (default: log to the console)
+YIJIAN_TASKS_BACKEND  the background task backend (default: the database queue, run by `manage.py db_worker`);
+                      the test suite sets django_tasks.backends.immediate.ImmediateBackend (conftest.py)
 """
 
 import os
@@ -49,6 +54,12 @@ INSTALLED_APPS = [
     "shareddata",
     "oneform",
     "materials",
+    "cases",
+    "approvals",
+    "results",
+    "notifications",
+    "django_tasks",  # Django's task API (django.tasks from Django 6.0), backported
+    "django_tasks_db",  # its database backend: the queue is a table, `manage.py db_worker` runs it
 ]
 
 MIDDLEWARE = [
@@ -125,6 +136,50 @@ CATALOG_DATA_DIR = BASE_DIR / "data"
 # Shared-data sources (人口库, 市场主体库, 电子证照库): a shareddata.sources.SharedDataSource subclass.
 # The default reads the demo registries (manage.py load_demo_shared_data); set an adapter for the real exchange.
 SHARED_DATA_SOURCE = os.environ.get("SHARED_DATA_SOURCE", "shareddata.sources.LocalDemoSource")
+
+# Office hours of the service halls (办公时间), on every working day of workcalendar (including 调休 Saturdays and
+# Sundays). The hour clocks count only this time: 2 hours for the formal review of an online application and for
+# scanning paper materials after intake (seeds 003/004). Override as YIJIAN_OFFICE_HOURS="09:00-12:00,13:00-17:00".
+OFFICE_HOURS = tuple(
+    tuple(part.strip() for part in span.split("-", 1))
+    for span in os.environ.get("YIJIAN_OFFICE_HOURS", "09:00-12:00,13:00-17:00").split(",")
+    if span.strip()
+)
+# Deadline clocks (workcalendar/clocks.py) turn to 预警: day-based limits this many working days ahead,
+# hour-based limits (the 2-hour clocks) this many working minutes ahead.
+CLOCK_WARNING_WORKING_DAYS = 1
+CLOCK_WARNING_WORKING_MINUTES = 30
+
+# Notifications (notifications app): the sender that delivers SMS, a notifications.senders.Sender subclass. The
+# default writes each message to the log ("yijian.outbox", on the console) instead of sending it.
+NOTIFICATION_SENDER = os.environ.get("YIJIAN_NOTIFICATION_SENDER", "notifications.senders.ConsoleSender")
+# The developer outbox (/notifications/outbox/) shows every message, login codes included, to anyone: on by default
+# because the default set-up is a demo without an SMS gateway; always on while DEBUG. Set YIJIAN_DEV_OUTBOX=0 in
+# production (`manage.py check --deploy` warns while it is on).
+SHOW_DEV_OUTBOX = env_bool("YIJIAN_DEV_OUTBOX", default=True)
+
+# Background work (README "Background work"): Django's task API through the django-tasks backport. The default
+# backend keeps the queue in the database (django_tasks_db) and `manage.py db_worker` runs it; `manage.py
+# run_periodic` enqueues the PERIODIC_TASKS. Another backend (django_tasks_rq.RQBackend with Redis) needs no change
+# to the task code. The tests run every task at once (ImmediateBackend, set in conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("YIJIAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Task (dotted path to a @task) -> seconds between runs; enqueued by `manage.py run_periodic`.
+PERIODIC_TASKS = {
+    "approvals.tasks.scan_deadlines": 60,
+    "cases.tasks.scan_review_clocks": 60,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"yijian": {"handlers": ["console"], "level": "INFO"}},
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)

@@ -8,5 +8,10 @@ urlpatterns = [
     path("shared-data/", include("shareddata.urls")),
     path("apply/", include("oneform.urls")),
     path("materials/", include("materials.urls")),
+    path("cases/", include("cases.urls")),
+    path("window/", include("cases.window_urls")),
+    path("tasks/", include("approvals.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("results/", include("results.urls")),
     path("", include("catalog.urls")),
 ]

@@ -1,6 +1,7 @@
 """Consent, profile and pre-fill through the real services, as the demo applicants."""
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -15,6 +16,7 @@ from shareddata.services import (
     do_withdraw_consent,
     licences_for,
     prefill_for,
+    scopes_for,
 )
 from shareddata.sources import LocalDemoSource
 
@@ -32,6 +34,51 @@ APPLICANT_KEYS = [
 ENTERPRISE_KEYS = ["enterprise.name", "enterprise.credit_code", "enterprise.industry", "legal_person.name"]
 
 
+NEWBORN_KEYS = [
+    "newborn.name",
+    "newborn.gender",
+    "newborn.birth_date",
+    "newborn.birth_time",
+    "newborn.birth_weight",
+    "newborn.birth_institution",
+    "newborn.birth_certificate_number",
+    "newborn.first_vaccines",
+    "newborn.id_number",
+    "newborn.householder_name",
+    "newborn.feeding_mode",
+]
+PARENT_KEYS = [
+    "father.name",
+    "father.id_number",
+    "mother.name",
+    "mother.id_number",
+    "mother.delivery_mode",
+    "mother.admission_date",
+    "mother.insurance_type",
+    "mother.mobile",
+]
+STUDENT_KEYS = [
+    "student.name",
+    "student.id_number",
+    "student.previous_school",
+    "guardian.name",
+    "guardian.insurance_unit",
+]
+DISABLED_KEYS = ["disabled.name", "disabled.id_number", "disabled.card_number", "disabled.level", "guardian.name"]
+DECEASED_KEYS = [
+    "deceased.name",
+    "deceased.id_number",
+    "deceased.death_date",
+    "deceased.death_place_type",
+    "deceased.pension_type",
+    "deceased.housing_fund_account",
+]
+FAMILY_KEYS = [*NEWBORN_KEYS, *PARENT_KEYS, *STUDENT_KEYS, *DISABLED_KEYS, *DECEASED_KEYS]
+ZHANG_FAMILY = {"410721199003070010", "410721199205120020", "410721202103150020", "张三", "李四", "张子涵", "张子墨"}
+SUN_FAMILY = {"410721196511030054", "410721199208090015", "410721193806120037", "孙七", "孙明", "孙守义"}
+HEALTH_LABEL = "卫生健康部门"
+
+
 class CountingSource(LocalDemoSource):
     """The demo source, counting how often each registry is asked."""
 
@@ -45,6 +92,18 @@ class CountingSource(LocalDemoSource):
         CountingSource.calls.append("enterprise")
         return super().lookup_enterprise(credit_code)
 
+    def relatives_of(self, id_number):
+        CountingSource.calls.append("relatives")
+        return super().relatives_of(id_number)
+
+    def births_to(self, parent_id_number):
+        CountingSource.calls.append("births")
+        return super().births_to(parent_id_number)
+
+    def lookup_record(self, scope, holder_id, section):
+        CountingSource.calls.append(f"{scope}:{section}")
+        return super().lookup_record(scope, holder_id, section)
+
 
 @pytest.fixture
 def citizen(user_named):
@@ -56,8 +115,27 @@ def enterprise(user_named):
     return user_named("enterprise")
 
 
+@pytest.fixture
+def mother(user_named):
+    return user_named("citizen_spouse")
+
+
+@pytest.fixture
+def retiree(user_named):
+    return user_named("retiree")
+
+
 def grant(user, scope=ConsentScope.POPULATION):
     return do_grant_consent(user, scope, acting_user=user, purpose=PURPOSE)
+
+
+def grant_all(user):
+    for scope in scopes_for(user):
+        grant(user, scope)
+
+
+def values_of(prefilled) -> dict[str, str]:
+    return {key: p.value for key, p in prefilled.items()}
 
 
 # ---------------------------------------------------------------- pre-fill only with consent
@@ -113,6 +191,179 @@ def test_a_registry_is_asked_only_for_what_the_form_needs(citizen):
     assert CountingSource.calls == []  # nothing the population registry supplies
     prefill_for(citizen, ["applicant.name", "applicant.mobile"])
     assert CountingSource.calls == ["person"]
+
+
+@override_settings(SHARED_DATA_SOURCE="shareddata.tests.test_services.CountingSource")
+def test_related_persons_are_looked_up_only_for_the_sections_the_form_has(citizen):
+    grant_all(citizen)
+    CountingSource.calls = []
+    prefill_for(citizen, ["applicant.name", "applicant.marital_status"])
+    assert sorted(CountingSource.calls) == ["civil_affairs:applicant", "person"]  # no relatives, births, others
+    CountingSource.calls = []
+    prefill_for(citizen, ["newborn.birth_weight", "father.name", "mother.name", "mother.delivery_mode"])
+    assert CountingSource.calls.count("births") == 1  # asked once, used for three sections
+    assert "relatives" not in CountingSource.calls and "health:mother" not in CountingSource.calls
+
+
+# ---------------------------------------------------------------- related persons (家庭成员), each with consent
+
+
+def test_the_birth_certificate_fills_the_newborn_with_its_source_label_only_with_health_consent(citizen):
+    grant(citizen)  # population only: the registry does not know the newborn yet
+    assert prefill_for(citizen, NEWBORN_KEYS + PARENT_KEYS) == {}
+    health = grant(citizen, ConsentScope.HEALTH)
+    values = prefill_for(citizen, NEWBORN_KEYS)
+    assert values_of(values) == {
+        "newborn.name": "张子墨",
+        "newborn.gender": "男",
+        "newborn.birth_date": "2026-10-28",
+        "newborn.birth_time": "08:46",
+        "newborn.birth_weight": "3350",
+        "newborn.birth_institution": "新乡县演示人民医院",
+        "newborn.birth_certificate_number": "V410726815",
+        "newborn.first_vaccines": "乙肝疫苗和卡介苗均已接种",
+        "newborn.householder_name": "张三",  # both parents are in his household (人口库)
+    }  # no ID number before the birth is registered; feeding is the parents' to say
+    assert values["newborn.birth_weight"] == PrefilledValue("3350", PrefillSource.HEALTH, authoritative=True)
+    assert values["newborn.birth_weight"].source_label == HEALTH_LABEL
+    assert values["newborn.householder_name"].source == PrefillSource.POPULATION
+    assert values["newborn.name"] == PrefilledValue("张子墨", PrefillSource.HEALTH, authoritative=False)
+
+    do_withdraw_consent(health, acting_user=citizen)
+    assert prefill_for(citizen, NEWBORN_KEYS + PARENT_KEYS) == {}
+
+
+def test_the_other_parent_is_filled_by_identity_only(citizen, mother):
+    grant_all(citizen)
+    assert values_of(prefill_for(citizen, PARENT_KEYS)) == {
+        "father.name": "张三",
+        "father.id_number": "410721199003070010",
+        "mother.name": "李四",
+        "mother.id_number": "410721199205120020",
+    }  # her delivery and insurance records are hers: not given to her husband
+    grant_all(mother)
+    values = prefill_for(mother, PARENT_KEYS)
+    assert values_of(values) == {
+        "father.name": "张三",
+        "father.id_number": "410721199003070010",
+        "mother.name": "李四",
+        "mother.id_number": "410721199205120020",
+        "mother.delivery_mode": "自然分娩",
+        "mother.admission_date": "2026-10-27",
+        "mother.insurance_type": "职工基本医疗保险（含生育保险）",
+    }
+    assert values["mother.delivery_mode"].source == PrefillSource.HEALTH
+    assert values["mother.insurance_type"].source_label == "社保经办机构"
+
+
+def test_consent_is_needed_for_every_source_a_value_comes_from(mother):
+    grant(mother, ConsentScope.HEALTH)  # the birth is known, but not the parents' registry records
+    values = prefill_for(mother, NEWBORN_KEYS + PARENT_KEYS)
+    assert "newborn.birth_weight" in values and "mother.delivery_mode" in values
+    assert not {"father.name", "mother.name", "newborn.householder_name", "mother.insurance_type"} & set(values)
+    grant(mother, ConsentScope.SOCIAL_SECURITY)
+    assert prefill_for(mother, ["mother.insurance_type"])["mother.insurance_type"].value.startswith("职工")
+
+
+def test_another_applicant_gets_none_of_that_familys_data(retiree):
+    grant_all(retiree)
+    values = prefill_for(retiree, FAMILY_KEYS)
+    assert not ZHANG_FAMILY & set(values_of(values).values())
+    assert not {k for k in values if k.split(".")[0] in ("newborn", "father", "mother", "student")}
+    # 孙七's own family: his son in his care, his late father
+    assert values["disabled.name"].value == "孙明" and values["deceased.name"].value == "孙守义"
+
+
+def test_the_spouse_gets_her_own_familys_data_and_nobody_elses(mother, retiree):
+    grant_all(mother)
+    values = values_of(prefill_for(mother, FAMILY_KEYS))
+    assert not SUN_FAMILY & set(values.values())
+    assert values["student.name"] == "张子涵"  # her daughter too
+
+
+@time_machine.travel("2026-11-23 10:00 +0800", tick=False)
+def test_the_school_age_child_with_population_education_and_social_security_consent(citizen):
+    grant(citizen)
+    assert values_of(prefill_for(citizen, STUDENT_KEYS)) == {
+        "student.name": "张子涵",  # six on 31 August 2027: she starts school in the coming school year
+        "student.id_number": "410721202103150020",
+        "guardian.name": "张三",
+    }
+    grant(citizen, ConsentScope.EDUCATION)
+    grant(citizen, ConsentScope.SOCIAL_SECURITY)
+    values = prefill_for(citizen, STUDENT_KEYS)
+    assert values["student.previous_school"] == PrefilledValue(
+        "新乡县七里营镇演示幼儿园", PrefillSource.EDUCATION, False
+    )
+    assert values["guardian.insurance_unit"].value == "新乡县演示机械制造有限公司"
+
+
+@time_machine.travel("2026-06-01 10:00 +0800", tick=False)
+def test_a_child_too_young_for_this_school_year_is_not_a_student(citizen):
+    grant(citizen)
+    assert "student.name" not in prefill_for(citizen, STUDENT_KEYS)  # five on 31 August 2026
+
+
+def test_the_ward_is_found_only_with_disability_consent(retiree):
+    grant(retiree)
+    assert prefill_for(retiree, DISABLED_KEYS) == {}  # who has a disability is the federation's record
+    consent = grant(retiree, ConsentScope.DISABILITY)
+    values = prefill_for(retiree, DISABLED_KEYS)
+    assert values_of(values) == {
+        "disabled.name": "孙明",
+        "disabled.id_number": "410721199208090015",
+        "disabled.card_number": "41072119920809001552",
+        "disabled.level": "二级",
+        "guardian.name": "孙七",
+    }
+    assert values["disabled.level"].source_label == "残联" and values["disabled.level"].authoritative
+    do_withdraw_consent(consent, acting_user=retiree)
+    assert prefill_for(retiree, DISABLED_KEYS) == {}
+
+
+def test_the_deceased_relative_needs_the_death_certificate(retiree):
+    grant(retiree)
+    grant(retiree, ConsentScope.SOCIAL_SECURITY)
+    assert prefill_for(retiree, DECEASED_KEYS) == {}  # nobody is known to have died without the health authority
+    grant(retiree, ConsentScope.HEALTH)
+    grant(retiree, ConsentScope.HOUSING_FUND)
+    values = prefill_for(retiree, DECEASED_KEYS)
+    assert values_of(values) == {
+        "deceased.name": "孙守义",
+        "deceased.id_number": "410721193806120037",
+        "deceased.death_date": "2026-11-10",
+        "deceased.death_place_type": "家中",
+        "deceased.pension_type": "城乡居民基本养老保险",
+    }  # a farmer: no housing fund account
+    assert values["deceased.death_date"] == PrefilledValue("2026-11-10", PrefillSource.HEALTH, authoritative=True)
+
+
+def test_the_other_party_to_a_marriage_is_never_prefilled(citizen):
+    grant_all(citizen)
+    keys = ["spouse.name", "spouse.id_number", "spouse.hukou_address", "applicant.marital_status"]
+    assert values_of(prefill_for(citizen, keys)) == {"applicant.marital_status": "已婚"}
+
+
+def test_authoritative_related_values_are_locked_and_win_over_the_profile(citizen):
+    do_remember_values(citizen, {"newborn.birth_weight": "3400", "newborn.name": "张小墨"}, acting_user=citizen)
+    grant(citizen, ConsentScope.HEALTH)
+    values = prefill_for(citizen, ["newborn.birth_weight", "newborn.name"])
+    assert values["newborn.birth_weight"] == PrefilledValue("3350", PrefillSource.HEALTH, authoritative=True)
+    assert values["newborn.name"] == PrefilledValue("张小墨", PrefillSource.PROFILE, authoritative=False)
+
+
+def test_the_enterprise_gets_its_own_tax_and_social_insurance_records(enterprise):
+    keys = ["tax.taxpayer_type", "tax.invoices_held", "social_insurance.unit_number", "housing_fund.unit_account"]
+    grant(enterprise, ConsentScope.TAX)
+    assert values_of(prefill_for(enterprise, keys)) == {
+        "tax.taxpayer_type": "小规模纳税人",
+        "tax.invoices_held": "true",
+    }
+    grant(enterprise, ConsentScope.SOCIAL_SECURITY)
+    grant(enterprise, ConsentScope.HOUSING_FUND)
+    values = prefill_for(enterprise, keys)
+    assert values["social_insurance.unit_number"].source_label == "社保经办机构"
+    assert values["housing_fund.unit_account"].value == "410721250088"
 
 
 # ---------------------------------------------------------------- the applicant's profile (一人一档)

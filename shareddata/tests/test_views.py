@@ -27,23 +27,67 @@ def test_only_applicants_have_the_page(client_for, username, status):
         assert reverse("accounts:login") in response["Location"]
 
 
-def test_citizen_sees_each_source_and_what_it_supplies(client_for):
+NATURAL_SOURCES = (
+    "人口库",
+    "电子证照库",
+    "卫生健康部门",
+    "民政部门",
+    "社保经办机构",
+    "住房公积金中心",
+    "残联",
+    "教育部门",
+)
+NATURAL_SOURCES += ("不动产登记机构",)
+
+
+def section_of(body: str, scope: str) -> str:
+    start = body.index(f'id="scope-{scope}"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_citizen_sees_each_source_and_what_it_supplies_about_whom(client_for):
     response = client_for("citizen").get(consents_url())
     assert response.status_code == 200
     body = response.content.decode()
     assert "我的授权" in body
-    assert "人口库" in body and "电子证照库" in body and "市场主体库" not in body
+    assert all(f"<h2>{source}" in body for source in NATURAL_SOURCES)
+    assert "市场主体库" not in body and "税务部门" not in body
     for supplied in ("公民身份号码", "户籍地址", "居民户口簿", "结婚证", "营业执照"):
         assert supplied in body  # 营业执照: one of the licence types the library holds
-    assert "新生儿公民身份号码" not in body  # what the registry knows of others is not the applicant's to share
-    assert body.count("同意授权") == 2 and "/withdraw/" not in body
+    population = section_of(body, "population")
+    assert "<strong>本人</strong>：" in population and "<strong>新生儿及其父母</strong>：" in population
+    assert "母亲公民身份号码" in population and "逝者姓名" in population and "学生姓名" in population
+    assert "新生儿公民身份号码" not in body  # never filled: a newborn has no number until it is registered
+    assert "另一方姓名" not in body  # the other party to a marriage: not a relative the registries know
+    health = section_of(body, "health")
+    assert "出生医学证明编号" in health and "死亡日期" in health and "<strong>已故近亲属</strong>：" in health
+    assert body.count("同意授权") == len(NATURAL_SOURCES) and "/withdraw/" not in body
     # the applicant sees what a consent is for before giving it, and that purpose is what is stored
-    assert body.count("用途：办理“一件事”时自动填写申请表，并以共享数据和电子证照代替相应材料。") == 2
+    assert body.count("用途：办理“一件事”时自动填写申请表，并以共享数据和电子证照代替相应材料。") == len(
+        NATURAL_SOURCES
+    )
 
 
-def test_enterprise_sees_the_market_registry(client_for):
+def test_enterprise_sees_the_market_registry_and_its_own_department_records(client_for):
     body = client_for("enterprise").get(consents_url()).content.decode()
     assert "市场主体库" in body and "法定代表人（负责人）姓名" in body and "人口库" not in body
+    assert "卫生健康部门" not in body and "残联" not in body
+    social = section_of(body, "social_security")
+    assert "<strong>本企业</strong>：" in social and "单位社会保险登记编号" in social
+    assert "退休前参保身份" not in social  # a natural person's records
+    assert "增值税纳税人类型" in section_of(body, "tax")
+    assert body.count("同意授权") == 5
+
+
+def test_a_new_source_is_granted_and_withdrawn_like_the_others(client_for, user_named):
+    client = client_for("retiree")
+    response = client.post(reverse("shareddata:grant"), {"scope": ConsentScope.HEALTH}, follow=True)
+    assert "您已授权使用卫生健康部门。" in response.content.decode()
+    consent = Consent.objects.get(user=user_named("retiree"), scope=ConsentScope.HEALTH, withdrawn_at__isnull=True)
+    response = client.post(reverse("shareddata:withdraw", args=[consent.pk]), follow=True)
+    assert "您已撤回对卫生健康部门的授权。" in response.content.decode()
+    refused = client_for("enterprise").post(reverse("shareddata:grant"), {"scope": "health"}, follow=True)
+    assert "本账号不适用“卫生健康部门”授权。" in refused.content.decode()
 
 
 def test_grant_then_withdraw_through_the_page(client_for, user_named):

@@ -17,10 +17,11 @@ before and after are over the same items.
 Before (items filed one by one): fields_before = form fields summed over the items; materials_before = the
 materials the situation needs, counted once per item that needs them; visits_before = 2 per item
 (apply, then collect the result); days_before = promised working days summed.
-After (the merged one-thing for the demo applicant `citizen` (natural persons) or `enterprise` (legal persons),
-consenting to every source they may use): fields_after = distinct data elements; prefilled_share = share of
-them pre-filled (2 decimals); materials_after = merged materials still to submit after exemptions by valid
-e-licences and shared data; visits_after = 1 if a material still to submit must be given on paper (原件,
+After (the merged one-thing for its demo applicant, the person who would file it — guidance.metrics
+DEMO_APPLICANT_FOR_ONE_THING, else `citizen` (natural persons) or `enterprise` (legal persons) — consenting to
+every source they may use): fields_after = distinct data elements; prefilled_share = share of them for which
+prefill_for actually returns a value for that applicant (2 decimals); materials_after = merged materials still to
+submit after exemptions by valid e-licences and by shared-data sources that supplied data for this form; visits_after = 1 if a material still to submit must be given on paper (原件,
 原件及复印件) or the result is collected at the window only, else 0; days_after = critical path over
 prerequisites. The consents are rolled back: the command changes nothing."""
 
@@ -74,7 +75,9 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
         self.stdout.write(
             "\n前：各事项逐一办理（字段、所需材料按事项累加，每事项跑动 2 次：申请、领取结果；时限累加）。"
-            "\n后：合并后的一件事，演示申请人已授权全部可用数据源（授权已回滚）；材料为免交后仍需提交的；"
+            "\n后：合并后的一件事，由实际会办理该事的演示申请人办理（新生儿出生：母亲李四；退休、残疾人服务、身后一件事："
+            "\n    孙七；其他自然人事项：张三；法人：演示企业），已授权全部可用数据源（授权已回滚）；预填率只计数据源"
+            "\n    对该申请人实际返回值的字段；材料为免交后仍需提交的（共享数据免交限于为本表提供了数据的数据源）；"
             "\n    有材料须交纸质原件或结果只能窗口领取时跑动 1 次，否则 0 次；时限为前置关系上的关键路径。"
             "\n事项：问卷按“最完整情形”作答（每题选引入事项最多的选项）时办理的事项。"
         )

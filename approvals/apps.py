@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "approvals"
+    verbose_name = _("Department approval")
+
+    def ready(self) -> None:
+        from cases import services as case_services
+
+        from . import services
+
+        if services.on_case_distributed not in case_services.ON_DISTRIBUTED:
+            case_services.ON_DISTRIBUTED.append(services.on_case_distributed)

@@ -1,0 +1,130 @@
+"""Telling the applicant and the departments about item changes, through the notification outbox."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import StaffRole
+
+
+def _queue(**kwargs) -> None:
+    from notifications.services import do_queue_message
+
+    do_queue_message(**kwargs)
+
+
+def tell_applicant(case_pk: int, kind: str, item_pk: int | None) -> None:
+    from cases.models import Case, CaseItem
+
+    case = Case.objects.select_related("one_thing", "applicant").get(pk=case_pk)
+    item = CaseItem.objects.get(pk=item_pk) if item_pk else None
+    name = item.name if item else case.one_thing.name
+    texts = {
+        "item.accepted": _("Case %(number)s: “%(item)s” was accepted; the time limit has started."),
+        "item.approved": _("Case %(number)s: “%(item)s” was approved."),
+        "item.refused": _("Case %(number)s: “%(item)s” was not accepted; the reasons are on the case page."),
+        "item.denied": _("Case %(number)s: “%(item)s” was denied; the reasons and your remedies are on the case page."),
+        "item.stopped": _(
+            "Case %(number)s: items depending on “%(item)s” cannot go on; you may continue with the rest or withdraw."
+        ),
+        "item.supplement": _("Case %(number)s: “%(item)s” needs a supplement from you; see the case page."),
+    }
+    body = texts[kind] % {"number": case.number, "item": name}
+    applicant = case.applicant
+    link = reverse("cases:detail", args=[case.number])
+    _queue(recipient=applicant, channel="site", kind=kind, subject=name, body=f"{body} {link}", case_number=case.number)
+    if applicant.mobile:
+        _queue(recipient=applicant, channel="sms", kind=kind, subject=name, body=body, case_number=case.number)
+
+
+def _department_staff(item):
+    from accounts.models import User
+
+    return User.objects.filter(
+        roles__department=item.department, roles__role__in=[StaffRole.REVIEWER, StaffRole.LEAD]
+    ).distinct()
+
+
+def tell_departments(case_pk: int) -> None:
+    """A new case reached the queues: one site message per reviewer of each department concerned."""
+    from cases.models import Case
+
+    case = Case.objects.select_related("one_thing").get(pk=case_pk)
+    for item in case.items.select_related("department"):
+        for user in _department_staff(item):
+            _queue(
+                recipient=user,
+                channel="site",
+                kind="task.new",
+                subject=item.name,
+                body=_("New task: “%(item)s” of case %(number)s, to accept within 1 working day.")
+                % {"item": item.name, "number": case.number},
+                case_number=case.number,
+            )
+
+
+def tell_department_urged(item_pk: int, note: str) -> None:
+    from cases.models import CaseItem
+
+    item = CaseItem.objects.select_related("case", "assignee", "department").get(pk=item_pk)
+    recipients = [item.assignee] if item.assignee_id else list(_department_staff(item))
+    for user in recipients:
+        _queue(
+            recipient=user,
+            channel="site",
+            kind="task.urged",
+            subject=item.name,
+            body=_("Urged: “%(item)s” of case %(number)s. %(note)s")
+            % {"item": item.name, "number": item.case.number, "note": note},
+            case_number=item.case.number,
+        )
+
+
+def tell_department_clock(item_pk: int, flag: str) -> None:
+    from cases.models import CaseItem
+
+    item = CaseItem.objects.select_related("case", "assignee", "department").get(pk=item_pk)
+    text = (
+        _("Time limit nearly reached: “%(item)s” of case %(number)s.")
+        if flag == "warning"
+        else _("Time limit passed: “%(item)s” of case %(number)s.")
+    )
+    recipients = [item.assignee] if item.assignee_id else list(_department_staff(item))
+    for user in recipients:
+        _queue(
+            recipient=user,
+            channel="site",
+            kind=f"task.{flag}",
+            subject=item.name,
+            body=text % {"item": item.name, "number": item.case.number},
+            case_number=item.case.number,
+        )
+
+
+def tell_applicant_inspection(inspection_pk: int) -> None:
+    """A joint inspection was booked: when, where and which items (站内信 and SMS)."""
+    from .models import JointInspection
+
+    inspection = JointInspection.objects.select_related("case__applicant", "organised_by").get(pk=inspection_pk)
+    case = inspection.case
+    body = _(
+        "Case %(number)s: a joint inspection of %(items)s is booked for %(when)s at %(place)s, organised by "
+        "%(department)s. Please be present."
+    ) % {
+        "number": case.number,
+        "items": "、".join(inspection.items.order_by("order", "id").values_list("name", flat=True)),
+        "when": timezone.localtime(inspection.scheduled_at).strftime("%Y-%m-%d %H:%M"),
+        "place": inspection.place,
+        "department": inspection.organised_by,
+    }
+    applicant = case.applicant
+    subject = _("Joint inspection")
+    link = reverse("cases:detail", args=[case.number])
+    kind = "inspection.booked"
+    _queue(
+        recipient=applicant, channel="site", kind=kind, subject=subject, body=f"{body} {link}", case_number=case.number
+    )
+    if applicant.mobile:
+        _queue(recipient=applicant, channel="sms", kind=kind, subject=subject, body=body, case_number=case.number)

@@ -1,0 +1,46 @@
+"""The one door to cases (STYLE.md §9, §11): every view reads cases through these functions.
+
+An applicant sees only their own cases; staff see the cases of the regions where their role allows the action.
+"Not found" and "not yours" give the same 404, so case numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.permissions import region_codes_for
+
+from .models import Case, CaseItem
+
+
+def restrict(user: User, action: str = "case.view") -> QuerySet[Case]:
+    """The cases `user` may see (applicants: their own; staff: their regions for `action`)."""
+    cases = Case.objects.select_related("one_thing", "region", "applicant")
+    if not user.is_authenticated:
+        return cases.none()
+    if user.is_applicant:
+        return cases.filter(applicant=user) if action == "case.view" else cases.none()
+    codes = region_codes_for(user, action)
+    if codes is None:
+        return cases
+    return cases.filter(region__code__in=codes)
+
+
+def with_items(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.prefetch_related(
+        Prefetch("items", queryset=CaseItem.objects.select_related("department").order_by("order", "id"))
+    )
+
+
+def get_case(user: User, number: str, action: str = "case.view") -> Case:
+    """The case with this number if `user` may see it for `action`; Http404 otherwise, the same either way."""
+    case = with_items(restrict(user, action)).filter(number=number).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def find_case(user: User, number: str, action: str = "case.view") -> Case | None:
+    return with_items(restrict(user, action)).filter(number=number).first()

@@ -1,0 +1,481 @@
+"""The applicant's side of a case: submit the draft, my cases, the case page (corrections, withdrawal, receipt) and
+the case's files.
+
+Cases are read only through cases.queries (STYLE.md §9): someone else's case and a number that does not exist give
+the same 404. Every change goes through a cases.services function; a refusal (UserFacingError) becomes a message,
+never a 500. Submitting is for applicants only (window staff file through the window pages); the case page, the
+receipt and the files are also open to staff who may view the case (case.view in its region).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import UserFacingError
+from guidance import queries as guidance_queries
+from guidance.services import MaterialLine
+from oneform.models import ApplicationDraft
+from oneform.services import MergedField, find_draft, validate_values
+
+from .. import queries, rules, services
+from ..choices import CaseAction, CaseStatus, MaterialState, PointKind
+from ..forms import FileForm, SubmitForm, WithdrawForm, new_submission_key
+from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice
+
+# ---------------------------------------------------------------- helpers
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _applicant(request: HttpRequest):
+    """Submitting and the list of my cases are the applicant's; staff work through the window pages."""
+    if not request.user.is_applicant:
+        raise Http404
+    return request.user
+
+
+def _detail_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:detail", args=[case.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# ---------------------------------------------------------------- submit
+
+
+@dataclass
+class SubmitMaterial:
+    """One material of the draft as it would be filed: its state and what the applicant still has to do."""
+
+    line: MaterialLine
+    state: str  # uploaded, exempt, committed, deferrable (容缺 asked), missing
+    upload: Any = None
+    commitment: Any = None
+
+    @property
+    def colour(self) -> str:
+        return {"uploaded": "green", "exempt": "green", "committed": "green", "deferrable": "amber"}.get(
+            self.state, "red"
+        )
+
+
+def _submit_materials(check: services.SubmissionCheck, missing: dict[str, str]) -> list[SubmitMaterial]:
+    rows = []
+    for line in check.notice.materials:
+        if line.status == "exempt":
+            rows.append(SubmitMaterial(line, "exempt"))
+        elif line.status != "submit":
+            continue  # only in some situations, or not needed: not part of what is filed
+        elif line.key in check.uploads:
+            rows.append(SubmitMaterial(line, "uploaded", upload=check.uploads[line.key]))
+        elif line.key in check.commitments and line.commitment_allowed:
+            rows.append(SubmitMaterial(line, "committed", commitment=check.commitments[line.key]))
+        elif line.key in missing:
+            rows.append(SubmitMaterial(line, "missing"))
+        else:
+            rows.append(SubmitMaterial(line, "deferrable"))
+    return rows
+
+
+def _render_submit(
+    request: HttpRequest,
+    draft: ApplicationDraft,
+    *,
+    field_errors: dict[str, str] | None = None,
+    missing: dict[str, str] | None = None,
+) -> HttpResponse:
+    check = services.check_submission(draft)
+    field_errors = check.field_errors if field_errors is None else field_errors
+    missing = check.missing if missing is None else missing
+    code = check.one_thing.code
+    labels = {f.key: f.label for f in check.form.fields}
+    context = {
+        "one_thing": check.one_thing,
+        "notice": check.notice,
+        "check": check,
+        "ok": not field_errors and not missing,
+        "field_errors": [(key, labels.get(key, key), message) for key, message in field_errors.items()],
+        "missing": missing,
+        "materials": _submit_materials(check, missing),
+        "form": SubmitForm(initial={"submission_key": new_submission_key()}),
+        "form_url": reverse("oneform:form", args=[code]),
+        "materials_url": reverse("materials:page", args=[code]),
+    }
+    return render(request, "cases/submit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: what will be filed and what still stops it. POST: file it as one case (once, whatever the retries)."""
+    user = _applicant(request)
+    one_thing = guidance_queries.get_guide_one_thing(code)
+    form = SubmitForm(request.POST) if request.method == "POST" else None
+    key = form.cleaned_data["submission_key"] if form is not None and form.is_valid() else ""
+    if key:  # a repeated POST after the first went through (the draft is closed by now): the same case
+        existing = queries.restrict(user).filter(submission_key=key).first()
+        if existing is not None:
+            return redirect(_detail_url(existing))
+    draft = find_draft(user, one_thing)
+    if draft is None:
+        messages.info(request, _("There is no application to submit yet: start with the guide."))
+        return redirect("guidance:guide", code=one_thing.code)
+    if request.method == "GET":
+        return _render_submit(request, draft)
+    if not key:
+        messages.error(request, _("The submission could not be identified; reload the page and submit again."))
+        return redirect("cases:submit", code=one_thing.code)
+    try:
+        case = services.do_submit_case(draft, key, acting_user=user, ip=_ip(request))
+    except services.SubmissionIncomplete as exc:
+        messages.error(request, exc.message)
+        return _render_submit(request, draft, field_errors=exc.field_errors, missing=exc.missing_materials)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:submit", code=one_thing.code)
+    messages.success(
+        request,
+        _("Your application was submitted. Case number %(number)s; keep it for your records.")
+        % {"number": case.number},
+    )
+    return redirect(_detail_url(case))
+
+
+# ---------------------------------------------------------------- my cases
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    todo: list[str] = field(default_factory=list)  # what is expected of the applicant now
+
+
+def _todo(case: Case, open_notices: list[CorrectionNotice], deferred: list[CaseMaterial]) -> list[str]:
+    todo = []
+    if case.status == CaseStatus.CORRECTION and open_notices:
+        todo.append(
+            _("Correct %(count)d point(s) listed in the correction notice, then resubmit.")
+            % {"count": len(open_notices[-1].points)}
+        )
+    if case.status in (CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS):
+        for material in deferred:
+            todo.append(
+                _("Supply “%(name)s” by %(date)s.")
+                % {"name": material.name, "date": f"{material.deferred_until:%Y-%m-%d}"}
+            )
+    return todo
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The applicant's cases, newest first; a constant number of queries whatever their number."""
+    user = _applicant(request)
+    cases = queries.with_items(queries.restrict(user)).prefetch_related(
+        Prefetch(
+            "materials",
+            queryset=CaseMaterial.objects.filter(state=MaterialState.DEFERRED).order_by("deferred_until", "order"),
+            to_attr="deferred_materials",
+        ),
+        Prefetch(
+            "corrections",
+            queryset=CorrectionNotice.objects.filter(answered_at__isnull=True).order_by("round"),
+            to_attr="open_notices",
+        ),
+    )
+    rows = [CaseRow(c, _todo(c, c.open_notices, c.deferred_materials)) for c in cases]
+    return render(request, "cases/list.html", {"rows": rows})
+
+
+# ---------------------------------------------------------------- the case page
+
+
+@dataclass
+class FieldPoint:
+    """A form field the correction notice lists: the value as it stands, the reason, a message after a check."""
+
+    key: str
+    name: str
+    reason: str
+    value: str
+    field: MergedField | None
+    error: str = ""
+
+
+@dataclass
+class MaterialPoint:
+    key: str
+    name: str
+    reason: str
+    material: CaseMaterial | None
+    replaced: bool  # a new file came in since the notice was issued
+    missing: str = ""  # the message after a refused resubmission
+
+
+def _correction(
+    case: Case,
+    notice: CorrectionNotice | None,
+    events: list[CaseEvent],
+    materials: dict[str, CaseMaterial],
+    field_errors: dict[str, str],
+    missing: dict[str, str],
+) -> tuple[list[FieldPoint], list[MaterialPoint]]:
+    if notice is None:
+        return [], []
+    field_keys = notice.keys(PointKind.FIELD)
+    fields = {f.key: f for f in services.case_form(case, only=field_keys).fields} if field_keys else {}
+    replaced = {
+        e.detail.get("material") for e in events if e.action == CaseAction.REPLACE_MATERIAL and e.at >= notice.issued_at
+    }
+    field_points, material_points = [], []
+    for point in notice.points:
+        key = point["key"]
+        if point["kind"] == PointKind.FIELD:
+            field_points.append(
+                FieldPoint(
+                    key,
+                    point["name"],
+                    point["reason"],
+                    str(case.values.get(key, "") or ""),
+                    fields.get(key),
+                    field_errors.get(key, ""),
+                )
+            )
+        else:
+            material_points.append(
+                MaterialPoint(
+                    key,
+                    point["name"],
+                    point["reason"],
+                    materials.get(key),
+                    key in replaced,
+                    missing.get(key, ""),
+                )
+            )
+    return field_points, material_points
+
+
+def _detail_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    field_errors: dict[str, str] | None = None,
+    missing: dict[str, str] | None = None,
+    withdraw_form: WithdrawForm | None = None,
+) -> dict:
+    materials = list(case.materials.select_related("material_type").order_by("order", "id"))
+    by_key = {m.material_type.key: m for m in materials}
+    events = list(case.events.order_by("at", "id"))
+    notice = services.open_correction(case)
+    is_applicant = request.user.pk == case.applicant_id
+    field_points, material_points = _correction(case, notice, events, by_key, field_errors or {}, missing or {})
+    return {
+        "case": case,
+        "items": list(case.items.all()),
+        "materials": materials,
+        "events": events,
+        "notice": notice,
+        "field_points": field_points,
+        "material_points": material_points,
+        "is_applicant": is_applicant,
+        "awaiting_review": case.status == CaseStatus.SUBMITTED,
+        "can_withdraw": is_applicant and services.can_withdraw(case),
+        "can_supply": is_applicant and rules.is_allowed(case.status, CaseAction.SUPPLY_DEFERRED),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "file_form": FileForm(),
+        "receipt": _receipt(case, materials) if case.received_at else None,
+    }
+
+
+def _render_detail(request: HttpRequest, case: Case, **kwargs) -> HttpResponse:
+    return render(request, "cases/detail.html", _detail_context(request, case, **kwargs))
+
+
+@dataclass
+class Receipt:
+    """收件回执: what the window received, and what is still to come."""
+
+    case: Case
+    applicant_id: str
+    received: list[CaseMaterial]
+    committed: list[CaseMaterial]
+    deferred: list[CaseMaterial]
+    exempt: list[CaseMaterial]
+    received_by: str
+
+
+def _masked(id_number: str) -> str:
+    return f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}" if len(id_number) > 8 else id_number
+
+
+def _receipt(case: Case, materials: list[CaseMaterial]) -> Receipt:
+    applicant = case.applicant
+    return Receipt(
+        case=case,
+        applicant_id=applicant.credit_code or _masked(applicant.id_number or ""),
+        received=[m for m in materials if m.state in (MaterialState.UPLOADED, MaterialState.PAPER)],
+        committed=[m for m in materials if m.state == MaterialState.COMMITTED],
+        deferred=[m for m in materials if m.state == MaterialState.DEFERRED],
+        exempt=[m for m in materials if m.state == MaterialState.EXEMPT],
+        received_by=str(case.received_by) if case.received_by_id else "",
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = queries.get_case(request.user, number)
+    return _render_detail(request, case)
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The printable receipt alone (the applicant, and staff who may view the case)."""
+    case = queries.get_case(request.user, number)
+    materials = list(case.materials.select_related("material_type").order_by("order", "id"))
+    context = {
+        "case": case,
+        "items": list(case.items.all()),
+        "receipt": _receipt(case, materials) if case.received_at else None,
+    }
+    return render(request, "cases/receipt.html", context)
+
+
+# ---------------------------------------------------------------- correction, resubmission, deferred materials
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, number: str) -> HttpResponse:
+    """Keep the corrected field values as typed, then show what is still wrong with them."""
+    case = queries.get_case(request.user, number)
+    notice = services.open_correction(case)
+    keys = notice.keys(PointKind.FIELD) if notice else set()
+    values = {key: request.POST[key] for key in keys if key in request.POST}
+    try:
+        changed = services.do_save_correction(case, values, acting_user=request.user, ip=_ip(request))
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+        return redirect(_detail_url(case, "correction"))
+    case = queries.get_case(request.user, number)
+    errors = validate_values(services.case_form(case, only=keys), case.values) if keys else {}
+    if errors:
+        messages.warning(
+            request,
+            _("Saved. %(count)d field(s) still need attention; see the messages beside them.") % {"count": len(errors)},
+        )
+        return _render_detail(request, case, field_errors=errors)
+    if changed:
+        messages.success(request, _("Your corrections were saved. Resubmit once every point is dealt with."))
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(_detail_url(case, "correction"))
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, number: str, material_key: str) -> HttpResponse:
+    """A file for a material of the case: a replacement the correction notice asks for, or a 容缺 material due."""
+    case = queries.get_case(request.user, number)
+    material = case.materials.select_related("material_type").filter(material_type__key=material_key).first()
+    if material is None:
+        raise Http404
+    back = _detail_url(case, f"m-{material_key}")
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(back)
+    supply = (
+        services.do_supply_deferred_material
+        if material.state == MaterialState.DEFERRED
+        else services.do_replace_case_material
+    )
+    try:
+        stored = supply(
+            case, material.material_type, form.cleaned_data["file"], acting_user=request.user, ip=_ip(request)
+        )
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("“%(file)s” was received for %(material)s.") % {"file": stored.original_name, "material": stored.name},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, number: str) -> HttpResponse:
+    case = queries.get_case(request.user, number)
+    try:
+        services.do_resubmit_case(case, acting_user=request.user, ip=_ip(request))
+    except services.SubmissionIncomplete as exc:
+        messages.error(request, exc.message)
+        return _render_detail(request, case, field_errors=exc.field_errors, missing=exc.missing_materials)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+        return redirect(_detail_url(case))
+    messages.success(request, _("Your corrections were resubmitted; the window will review them."))
+    return redirect(_detail_url(case))
+
+
+# ---------------------------------------------------------------- withdrawal
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    case = queries.get_case(request.user, number)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case, withdraw_form=form)
+    try:
+        services.do_withdraw_case(case, form.cleaned_data["reason"], acting_user=request.user, ip=_ip(request))
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect(_detail_url(case))
+
+
+# ---------------------------------------------------------------- files
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, number: str, material_key: str) -> FileResponse:
+    """The stored file of one material of the case, shown inline under its original name.
+
+    A department reviewer (no case.view) gets the files its own items need, through the tasks' door."""
+    case = queries.find_case(request.user, number)
+    if case is not None:
+        material = case.materials.filter(material_type__key=material_key).exclude(file="").first()
+    else:
+        from approvals.queries import find_visible_material
+
+        material = find_visible_material(request.user, number, material_key)
+    if material is None:
+        raise Http404
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        content_type=material.content_type or "application/octet-stream",
+        as_attachment=False,
+        filename=material.original_name or material.file.name.rsplit("/", 1)[-1],
+    )

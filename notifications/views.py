@@ -1,0 +1,36 @@
+"""The applicant's inbox, and the developer outbox (every message, for development and the demo)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import Message
+
+PAGE_SIZE = 50
+# Login codes are not kept in the inbox: they are useless once logged in, and the inbox is shown on screen.
+KINDS_NOT_IN_INBOX = ("otp",)
+
+
+def dev_outbox_enabled() -> bool:
+    return bool(settings.DEBUG or getattr(settings, "SHOW_DEV_OUTBOX", False))
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """My messages: site messages (站内信) and copies of the SMS sent to me, newest first."""
+    rows = Message.objects.filter(recipient=request.user).exclude(kind__in=KINDS_NOT_IN_INBOX)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Every message, newest first, login codes included: only while DEBUG or SHOW_DEV_OUTBOX is on (else 404)."""
+    if not dev_outbox_enabled():
+        raise Http404
+    rows = Message.objects.select_related("recipient")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {"page": page})

@@ -1,0 +1,695 @@
+"""Results of a case, one function per change (STYLE.md §4): e-licences, the way of receiving results, delivery,
+archive. Each `do_*` locks the case first (as cases and approvals do, so changes never deadlock), checks
+rules.CASE_ALLOWED_ACTIONS and the conditions named below, writes a CaseEvent and starts messages on commit.
+
+E-licences (电子证照)
+    `on_item_approved` (registered in approvals.services.ON_APPROVED, run after the approval commits) issues one
+    e-licence for an approved item whose result is a licence, certificate, card or approval document
+    (choices.LICENCE_RESULT_KINDS). Its number is the result number the department gave, or
+    `<region code>-<item code without the region>-<yyyymmdd>-<4-digit sequence>`; a number already used by another
+    licence is never invented around: no licence is issued and the case gets an internal note. The verification
+    code is an HMAC of the number, issue time, holder, title and validity under the SECRET_KEY, so it cannot be made
+    up and a licence row changed afterwards no longer verifies. `verify` answers genuine-and-valid, expired,
+    revoked, or not genuine (the same answer for an unknown number and a wrong code). `do_revoke_licence`: staff of
+    the issuing department, or a system administrator.
+
+Delivery (送达, 004 四(二)5; 000 第十六条)
+    `do_choose_delivery`: the applicant (or window staff, for a case filed at the window) chooses 统一领取 or
+    分别领取 and window, post or download, until the first delivery is recorded; post only with 统一领取, with an
+    address, a recipient and a mobile. Without a choice, results are collected together at the window.
+    `ready_for_delivery`: the decided items not yet delivered; for 统一领取 only once every item has ended.
+    `do_announce_ready` tells the applicant once for 统一领取 and once per result for 分别领取 (after an approval,
+    refusal or denial; withdrawing a case has no hook yet, see docs/results.md). `do_record_delivery`: the
+    certificate window (result.deliver) hands over, posts (tracking number required) or releases results, records
+    the proof (送达凭证 number, the name signed) and passes it to the co-handling departments (a message to each
+    department's reviewers).
+
+Archive (归档, 004 四(二)6; 000 第十七条)
+    `do_archive_case`: the lead department's staff (LEAD) or the window, once the case has ended and every result is
+    delivered. The lead department keeps the paper originals; the other departments work from the electronic
+    materials and are never asked for originals.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from accounts.choices import AccountKind, StaffRole
+from accounts.models import User
+from accounts.permissions import can
+from approvals.services import departments_of
+from cases.choices import ENDED_ITEM_STATUSES, CaseAction, Channel, ItemStatus
+from cases.models import Case, CaseEvent, CaseItem
+from cases.services import Actor, is_window_staff_for
+from catalog.choices import DeliveryMethod
+from core.errors import ConflictError, UserFacingError
+from core.validators import normalize_mobile, validate_mobile
+
+from . import rules
+from .choices import LICENCE_RESULT_KINDS, DeliveryMode, LicenceStatus, Verification
+from .models import ArchiveRecord, DeliveredItem, Delivery, DeliveryChoice, ELicence, LicenceCounter
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 500
+CODE_LENGTH = 16  # base32 characters: 80 bits of the HMAC
+HMAC_SALT = "results.ELicence.verification"
+
+
+class FieldErrors(UserFacingError):
+    """A refusal tied to form fields: one message per field ("" for the form as a whole)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = dict(errors)
+
+
+# ---------------------------------------------------------------- who may act
+
+
+def _is_sysadmin(user: User) -> bool:
+    return user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all())
+
+
+def _staff(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_staff_member)
+
+
+def may_revoke(user: User | None, licence: ELicence) -> bool:
+    """Staff of the issuing department (reviewers, lead), or a system administrator."""
+    if not _staff(user):
+        return False
+    return _is_sysadmin(user) or licence.department_id in departments_of(user)
+
+
+def may_choose_delivery(user: User | None, case: Case) -> bool:
+    """The applicant, or window staff of the region for a case filed at the window (帮办代办)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.pk == case.applicant_id:
+        return True
+    return case.channel == Channel.WINDOW and is_window_staff_for(user, case)
+
+
+def may_deliver(user: User | None, case: Case) -> bool:
+    return _staff(user) and can(user, "result.deliver", case.region)
+
+
+def may_archive(user: User | None, case: Case) -> bool:
+    """The window (and system administrators) of the region, or LEAD staff of the case's lead department."""
+    if not (_staff(user) and can(user, "result.archive", case.region)):
+        return False
+    if can(user, "case.review", case.region):  # WINDOW or SYSADMIN there
+        return True
+    lead = case.one_thing.lead_department_id
+    return lead is not None and lead in departments_of(user, {StaffRole.LEAD})
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .order_by()
+        .select_related("one_thing", "region", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def _record(
+    case: Case,
+    action: str,
+    actor: Actor,
+    *,
+    item: CaseItem | None = None,
+    summary: str = "",
+    internal_note: str = "",
+    detail: dict | None = None,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        item=item,
+        action=action,
+        at=at or timezone.now(),
+        actor=actor.user,
+        actor_label=actor.label,
+        channel=actor.channel,
+        ip=actor.ip or None,
+        from_status=item.status if item is not None else case.status,  # nothing changes state: before = after
+        to_status=item.status if item is not None else case.status,
+        summary=summary,
+        internal_note=internal_note,
+        detail=detail or {},
+    )
+
+
+def _text(value: str, limit: int = MAX_TEXT) -> str:
+    return (value or "").strip()[:limit]
+
+
+def _names(items: Iterable[CaseItem]) -> str:
+    return "、".join(item.name for item in items)
+
+
+# ---------------------------------------------------------------- e-licences
+
+
+def _holder(applicant: User) -> tuple[str, str]:
+    """The licence holder's name and identity number: the applicant (a person, or an enterprise)."""
+    return (applicant.display_name or applicant.username)[:200], applicant.identity_number
+
+
+def _signed_text(licence: ELicence) -> str:
+    issued = licence.issued_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    valid = licence.valid_until.isoformat() if licence.valid_until else ""
+    return "|".join([licence.number, issued, licence.holder_id_number, licence.title, valid])
+
+
+def verification_code(licence: ELicence, secret: str | None = None) -> str:
+    """16 base32 characters of an HMAC-SHA256 (SECRET_KEY) over what the licence says."""
+    digest = salted_hmac(HMAC_SALT, _signed_text(licence), secret=secret, algorithm="sha256").digest()
+    return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[: CODE_LENGTH * 2]
+
+
+def mask_name(name: str, kind: str = AccountKind.NATURAL_PERSON) -> str:
+    """张三 -> 张*; an enterprise keeps its first third and its last two characters."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" if name else ""
+    if kind != AccountKind.LEGAL_PERSON:
+        return name[0] + "*" * (len(name) - 1)
+    keep = max(1, len(name) // 3)
+    if len(name) <= keep + 2:
+        return name[0] + "*" * (len(name) - 1)
+    return name[:keep] + "*" * (len(name) - keep - 2) + name[-2:]
+
+
+def mask_identity(number: str) -> str:
+    """410721199003070010 -> 4107**********0010."""
+    number = number or ""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def _item_code_tail(item: CaseItem, region_code: str) -> str:
+    code = item.service_item.code
+    return code.removeprefix(f"{region_code}-") if code.startswith(f"{region_code}-") else code
+
+
+def _generated_number(item: CaseItem, day: dt.date) -> str:
+    """<region>-<item code without the region>-<yyyymmdd>-<seq>, e.g. 410721-MARKET-003-20261123-0001."""
+    region_code = item.case.region.code
+    prefix = f"{region_code}-{_item_code_tail(item, region_code)}-{day:%Y%m%d}"
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                counter, _created = LicenceCounter.objects.select_for_update().get_or_create(prefix=prefix)
+                counter.last += 1
+                counter.save(update_fields=["last"])
+                return f"{prefix}-{counter.last:04d}"
+        except IntegrityError:  # another licence created the prefix's counter first
+            continue
+    raise ConflictError(_("Too many licences at once; try again."))
+
+
+def issues_licence(item: CaseItem) -> bool:
+    return item.status == ItemStatus.APPROVED and item.service_item.result_kind in LICENCE_RESULT_KINDS
+
+
+@transaction.atomic
+def do_issue_licence(item: CaseItem) -> ELicence | None:
+    """The e-licence of an approved item (idempotent: the same licence if it exists); None if it gets none."""
+    case = _lock(item.case)
+    item = (
+        CaseItem.objects.select_for_update(of=("self",))
+        .order_by()
+        .select_related("service_item", "department")
+        .get(pk=item.pk)
+    )
+    item.case = case
+    existing = ELicence.objects.filter(item=item).first()
+    if existing is not None or not issues_licence(item):
+        return existing
+    issued_at = (item.decided_at or timezone.now()).replace(microsecond=0)
+    number = item.result_number or _generated_number(item, timezone.localtime(issued_at).date())
+    system = Actor(None, None, "system")
+    if ELicence.objects.filter(number=number).exists():
+        logger.warning("E-licence not issued for item %s: number %s is already used", item.pk, number)
+        _record(
+            case,
+            CaseAction.NOTE,
+            system,
+            item=item,
+            internal_note=_(
+                "No e-licence was issued for %(item)s: the number %(number)s already belongs to another licence. "
+                "Check the result number."
+            )
+            % {"item": item.name, "number": number},
+        )
+        return None
+    holder_name, holder_id = _holder(case.applicant)
+    licence = ELicence(
+        number=number,
+        item=item,
+        case=case,
+        department=item.department,
+        holder=case.applicant,
+        holder_name=holder_name,
+        holder_id_number=holder_id,
+        title=(item.service_item.result_name or item.name)[:200],
+        result_kind=item.service_item.result_kind,
+        issued_at=issued_at,
+        valid_until=item.result_valid_until,
+    )
+    licence.verification_code = verification_code(licence)
+    licence.save()
+    _record(
+        case,
+        CaseAction.ISSUE_LICENCE,
+        system,
+        item=item,
+        summary=_("E-licence “%(title)s” No. %(number)s issued; view or download it under My licences.")
+        % {"title": licence.title, "number": licence.number},
+        detail={
+            "licence": licence.number,
+            "valid_until": licence.valid_until.isoformat() if licence.valid_until else None,
+        },
+    )
+    from . import notify
+
+    transaction.on_commit(lambda: notify.tell_holder_licence(licence.pk, "licence.issued"))
+    return licence
+
+
+@transaction.atomic
+def do_revoke_licence(licence: ELicence, reason: str, *, acting_user: User, ip: str | None = None) -> ELicence:
+    """注销: staff of the issuing department or a system administrator, with the reason."""
+    case = _lock(licence.case)
+    licence = ELicence.objects.select_for_update(of=("self",)).order_by().select_related("item").get(pk=licence.pk)
+    if not may_revoke(acting_user, licence):
+        raise UserFacingError(_("Only staff of the issuing department can revoke this licence."))
+    if CaseAction.REVOKE_LICENCE not in rules.LICENCE_ALLOWED_ACTIONS[licence.status]:
+        raise ConflictError(
+            _("This licence was already revoked at %(when)s.")
+            % {"when": timezone.localtime(licence.revoked_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    reason = _text(reason)
+    if not reason:
+        raise FieldErrors({"reason": _("State the reason for revoking the licence.")})
+    now = timezone.now()
+    licence.status = LicenceStatus.REVOKED
+    licence.revoked_at, licence.revoked_by, licence.revocation_reason = now, acting_user, reason
+    licence.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+    _record(
+        case,
+        CaseAction.REVOKE_LICENCE,
+        Actor(acting_user, ip, "department"),
+        item=licence.item,
+        summary=_("E-licence “%(title)s” No. %(number)s revoked: %(reason)s")
+        % {"title": licence.title, "number": licence.number, "reason": reason},
+        detail={"licence": licence.number, "reason": reason},
+        at=now,
+    )
+    from . import notify
+
+    transaction.on_commit(lambda: notify.tell_holder_licence(licence.pk, "licence.revoked"))
+    return licence
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What the public verification page may show: nothing at all unless the licence is genuine."""
+
+    outcome: Verification
+    licence: ELicence | None = None
+
+    @property
+    def genuine(self) -> bool:
+        return self.outcome != Verification.NOT_GENUINE
+
+    @property
+    def holder(self) -> str:
+        if self.licence is None:
+            return ""
+        return mask_name(self.licence.holder_name, self.licence.holder.kind)
+
+    @property
+    def colour(self) -> str:
+        return Verification.colour(self.outcome)
+
+
+def verify(number: str, code: str, *, today: dt.date | None = None) -> VerificationResult:
+    """Check a licence number and its verification code (电子证照核验)."""
+    number, code = _text(number, 80), normalize_code(code)
+    licence = ELicence.objects.select_related("holder").filter(number=number).first() if number and code else None
+    if licence is None:
+        return VerificationResult(Verification.NOT_GENUINE)
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    if not any(constant_time_compare(code, verification_code(licence, secret)) for secret in secrets):
+        return VerificationResult(Verification.NOT_GENUINE)
+    if licence.status == LicenceStatus.REVOKED:
+        return VerificationResult(Verification.REVOKED, licence)
+    if licence.valid_until is not None and licence.valid_until < (today or timezone.localdate()):
+        return VerificationResult(Verification.EXPIRED, licence)
+    return VerificationResult(Verification.VALID, licence)
+
+
+# ---------------------------------------------------------------- the way of receiving results
+
+
+def offered_methods(case: Case) -> list[str]:
+    """The delivery methods the case's one-thing version offers (all of them if it names none)."""
+    offered = [m for m in case.one_thing.delivery_methods if m in DeliveryMethod.values]
+    return offered or list(DeliveryMethod.values)
+
+
+def choice_for(case: Case) -> DeliveryChoice:
+    """The applicant's choice, or the default (not saved): everything together, at the window if offered."""
+    try:
+        return case.delivery_choice
+    except DeliveryChoice.DoesNotExist:
+        offered = offered_methods(case)
+        method = DeliveryMethod.WINDOW if DeliveryMethod.WINDOW in offered else offered[0]
+        return DeliveryChoice(case=case, mode=DeliveryMode.UNIFIED, method=method)
+
+
+def _check_choice(case: Case, mode: str, method: str, address: str, recipient: str, phone: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if mode not in DeliveryMode.values:
+        errors["mode"] = _("Choose whether to receive the results together or one by one.")
+    if method not in offered_methods(case):
+        errors["method"] = _("Choose one of the ways this one-thing offers: %(ways)s.") % {
+            "ways": "、".join(str(DeliveryMethod(m).label) for m in offered_methods(case))
+        }
+    if method == DeliveryMethod.POST:
+        if mode == DeliveryMode.SEPARATE:
+            errors["method"] = _(
+                "Results are posted only together, once every item has ended: choose “all results together” "
+                "or another way."
+            )
+        if not address:
+            errors["address"] = _("Give the postal address.")
+        if not recipient:
+            errors["recipient"] = _("Give the recipient's name.")
+        if not phone:
+            errors["phone"] = _("Give the recipient's mobile number.")
+        else:
+            try:
+                validate_mobile(phone)
+            except ValidationError as exc:
+                errors["phone"] = " ".join(exc.messages)
+    return errors
+
+
+@transaction.atomic
+def do_choose_delivery(
+    case: Case,
+    mode: str,
+    method: str,
+    address: str = "",
+    recipient: str = "",
+    phone: str = "",
+    *,
+    acting_user: User,
+    ip: str | None = None,
+) -> DeliveryChoice:
+    """统一领取 / 分别领取, and window, post or download: until the first delivery is recorded."""
+    case = _lock(case)
+    if not may_choose_delivery(acting_user, case):
+        raise UserFacingError(_("Only the applicant can choose how to receive the results."))
+    rules.check_allowed(case.status, CaseAction.CHOOSE_DELIVERY)
+    if Delivery.objects.filter(case=case).exists():
+        raise ConflictError(
+            _(
+                "Delivery of the results has started; the way of receiving them can no longer be changed here. Ask the certificate window."
+            )
+        )
+    address, recipient = _text(address, 200), _text(recipient, 50)
+    phone = normalize_mobile(_text(phone, 20))
+    errors = _check_choice(case, mode, method, address, recipient, phone)
+    if errors:
+        raise FieldErrors(errors)
+    if method != DeliveryMethod.POST:
+        address = recipient = phone = ""
+    choice = DeliveryChoice.objects.select_for_update().filter(case=case).first() or DeliveryChoice(case=case)
+    before = {"mode": choice.mode, "method": choice.method} if choice.pk else {}
+    choice.mode, choice.method = mode, method
+    choice.address, choice.recipient, choice.phone = address, recipient, phone
+    choice.chosen_at, choice.chosen_by = timezone.now(), acting_user
+    choice.save()
+    actor = Actor(acting_user, ip, "online" if acting_user.pk == case.applicant_id else "window")
+    _record(
+        case,
+        CaseAction.CHOOSE_DELIVERY,
+        actor,
+        summary=_("Results: %(mode)s; %(method)s.")
+        % {"mode": choice.get_mode_display(), "method": choice.get_method_display()},
+        detail={"before": before, "after": {"mode": mode, "method": method}},
+        at=choice.chosen_at,
+    )
+    case.delivery_choice = choice
+    transaction.on_commit(lambda: do_announce_ready(case), robust=True)  # a result may be ready under the new choice
+    return choice
+
+
+def delivered_item_ids(cases: Iterable[Case]) -> set[int]:
+    return set(DeliveredItem.objects.filter(item__case__in=list(cases)).values_list("item_id", flat=True))
+
+
+def readiness(case: Case, items: list[CaseItem], delivered: set[int], choice: DeliveryChoice) -> list[CaseItem]:
+    """ready_for_delivery from what is already loaded (the window's list reads many cases at once)."""
+    if case.received_at is None:
+        return []
+    pending = [i for i in items if i.status in rules.DELIVERABLE_ITEM_STATUSES and i.pk not in delivered]
+    if choice.mode == DeliveryMode.UNIFIED and any(i.status not in ENDED_ITEM_STATUSES for i in items):
+        return []
+    return pending
+
+
+def ready_for_delivery(case: Case) -> list[CaseItem]:
+    """The results that can be delivered now: decided items not yet delivered; for 统一领取 once all have ended."""
+    return readiness(case, list(case.items.all()), delivered_item_ids([case]), choice_for(case))
+
+
+def ready_since(case: Case, items: list[CaseItem], ready: list[CaseItem]) -> dt.datetime | None:
+    """Since when the ready results have been waiting (统一领取: the last item's end; 分别领取: the oldest result)."""
+    if not ready:
+        return None
+    if choice_for(case).mode == DeliveryMode.UNIFIED:
+        ends = [i.decided_at for i in items if i.decided_at] + ([case.withdrawn_at] if case.withdrawn_at else [])
+        return max(ends) if ends else case.updated_at
+    return min((i.decided_at for i in ready if i.decided_at), default=case.updated_at)
+
+
+@transaction.atomic
+def do_announce_ready(case: Case) -> list[CaseItem]:
+    """Tell the applicant results are ready: once for 统一领取, once per result for 分别领取 (idempotent)."""
+    case = _lock(case)
+    items = list(case.items.select_for_update().order_by("order", "id"))
+    choice = choice_for(case)
+    ready = readiness(case, items, delivered_item_ids([case]), choice)
+    if not ready:
+        return []
+    told = list(case.events.filter(action=CaseAction.RESULTS_READY).values_list("detail", flat=True))
+    if choice.mode == DeliveryMode.UNIFIED:
+        if any(d.get("all") for d in told):
+            return []
+        new = ready
+    else:
+        announced = {pk for d in told for pk in d.get("items", [])}
+        new = [i for i in ready if i.pk not in announced]
+        if not new:
+            return []
+    _record(
+        case,
+        CaseAction.RESULTS_READY,
+        Actor(None, None, "system"),
+        summary=_("Ready: %(items)s (%(method)s).") % {"items": _names(new), "method": choice.get_method_display()},
+        detail={"items": [i.pk for i in new], "all": choice.mode == DeliveryMode.UNIFIED},
+    )
+    from . import notify
+
+    item_pks = [i.pk for i in new]
+    transaction.on_commit(lambda: notify.tell_applicant_ready(case.pk, item_pks))
+    return new
+
+
+def on_item_approved(item: CaseItem) -> None:
+    """approvals.services.ON_APPROVED: the e-licence, then the applicant is told if results are ready."""
+    do_issue_licence(item)
+    do_announce_ready(item.case)
+
+
+def on_item_refused_or_denied(item: CaseItem) -> None:
+    """approvals.services.ON_REFUSED_OR_DENIED: the decision letter is a result too; it may end the case."""
+    do_announce_ready(item.case)
+
+
+# ---------------------------------------------------------------- delivery
+
+
+def _proof_number(case: Case) -> str:
+    return f"SD{case.number}-{Delivery.objects.filter(case=case).count() + 1:02d}"
+
+
+@transaction.atomic
+def do_record_delivery(
+    case: Case,
+    items: Iterable[CaseItem | int],
+    method: str,
+    tracking_number: str = "",
+    recipient_name: str = "",
+    *,
+    acting_user: User,
+    ip: str | None = None,
+) -> Delivery:
+    """送达 by the certificate window: hand over, post (tracking number) or release results, with the proof."""
+    case = _lock(case)
+    if not may_deliver(acting_user, case):
+        raise UserFacingError(_("Only the certificate window of this region can record deliveries."))
+    rules.check_allowed(case.status, CaseAction.DELIVER)
+    all_items = list(case.items.select_for_update().order_by("order", "id").select_related("department"))
+    choice = choice_for(case)
+    if choice.mode == DeliveryMode.UNIFIED and any(i.status not in ENDED_ITEM_STATUSES for i in all_items):
+        open_items = [i for i in all_items if i.status not in ENDED_ITEM_STATUSES]
+        raise ConflictError(
+            _("The applicant collects all results together once every item has ended; still open: %(items)s.")
+            % {"items": _names(open_items)}
+        )
+    ready = readiness(case, all_items, delivered_item_ids([case]), choice)
+    by_pk = {i.pk: i for i in all_items}
+    wanted = {getattr(i, "pk", i) for i in items}
+    errors: dict[str, str] = {}
+    if not wanted:
+        errors["items"] = _("Tick the results handed over.")
+    elif unknown := [pk for pk in wanted if pk not in {i.pk for i in ready}]:
+        names = _names(by_pk[pk] for pk in unknown if pk in by_pk) or "—"
+        errors["items"] = _("Not ready for delivery (undecided, or already delivered): %(items)s.") % {"items": names}
+    elif choice.mode == DeliveryMode.UNIFIED and wanted != {i.pk for i in ready}:
+        errors["items"] = _("The applicant chose to receive all results together: deliver %(items)s at once.") % {
+            "items": _names(ready)
+        }
+    tracking_number = _text(tracking_number, 40)
+    recipient_name = _text(recipient_name, 50)
+    if method not in DeliveryMethod.values:
+        errors["method"] = _("Choose how the results were delivered.")
+    elif method == DeliveryMethod.POST:
+        if choice.mode != DeliveryMode.UNIFIED or choice.method != DeliveryMethod.POST or not choice.address:
+            errors["method"] = _(
+                "Results are posted only when the applicant chose post, all results together, with an address."
+            )
+        if not tracking_number:
+            errors["tracking_number"] = _("Give the postal tracking number.")
+        recipient_name = recipient_name or choice.recipient
+    elif method == DeliveryMethod.WINDOW and not recipient_name:
+        errors["recipient_name"] = _("Give the name of the person who signed for the results.")
+    if errors:
+        raise FieldErrors(errors)
+    if method == DeliveryMethod.DOWNLOAD:
+        recipient_name = recipient_name or _holder(case.applicant)[0][:50]
+    now = timezone.now()
+    delivered = [i for i in ready if i.pk in wanted]
+    delivery = Delivery.objects.create(
+        case=case,
+        mode=choice.mode,
+        method=method,
+        proof_number=_proof_number(case),
+        recipient_name=recipient_name,
+        address=choice.address if method == DeliveryMethod.POST else "",
+        tracking_number=tracking_number if method == DeliveryMethod.POST else "",
+        delivered_at=now,
+        delivered_by=acting_user,
+        passed_to_departments_at=now,  # the proof goes to the departments electronically, now (messages on commit)
+    )
+    DeliveredItem.objects.bulk_create([DeliveredItem(delivery=delivery, item=i) for i in delivered])
+    summary = _("Results delivered (%(method)s): %(items)s. Proof of delivery %(proof)s.") % {
+        "method": delivery.get_method_display(),
+        "items": _names(delivered),
+        "proof": delivery.proof_number,
+    }
+    if delivery.tracking_number:
+        summary += " " + _("Tracking number %(number)s.") % {"number": delivery.tracking_number}
+    _record(
+        case,
+        CaseAction.DELIVER,
+        Actor(acting_user, ip, "window"),
+        summary=summary,
+        internal_note=_("Signed for by %(name)s; proof passed to %(departments)s.")
+        % {"name": recipient_name, "departments": "、".join(dict.fromkeys(str(i.department) for i in delivered))},
+        detail={
+            "proof": delivery.proof_number,
+            "items": [i.pk for i in delivered],
+            "method": method,
+            "tracking_number": delivery.tracking_number,
+        },
+        at=now,
+    )
+    from . import notify
+
+    transaction.on_commit(lambda: notify.tell_delivered(delivery.pk))
+    return delivery
+
+
+# ---------------------------------------------------------------- archive
+
+
+@transaction.atomic
+def do_archive_case(case: Case, note: str = "", *, acting_user: User, ip: str | None = None) -> ArchiveRecord:
+    """归档 once the case has ended and every result is delivered; the lead department keeps the originals."""
+    case = _lock(case)
+    if not may_archive(acting_user, case):
+        raise UserFacingError(_("Only the lead department or the window of this region can archive the case."))
+    rules.check_allowed(case.status, CaseAction.ARCHIVE)
+    existing = ArchiveRecord.objects.filter(case=case).select_related("archived_by").first()
+    if existing is not None:
+        raise ConflictError(
+            _("%(who)s already archived this case at %(when)s.")
+            % {"who": existing.archived_by, "when": timezone.localtime(existing.archived_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    items = list(case.items.order_by("order", "id"))
+    delivered = delivered_item_ids([case])
+    undelivered = [i for i in items if i.status in rules.DELIVERABLE_ITEM_STATUSES and i.pk not in delivered]
+    if undelivered:
+        raise ConflictError(
+            _("Deliver every result before archiving; not yet delivered: %(items)s.") % {"items": _names(undelivered)}
+        )
+    now = timezone.now()
+    record = ArchiveRecord.objects.create(
+        case=case,
+        originals_kept_by=case.one_thing.lead_department,
+        archived_at=now,
+        archived_by=acting_user,
+        note=_text(note, 2000),
+    )
+    keeper = str(record.originals_kept_by) if record.originals_kept_by else _("the lead department")
+    _record(
+        case,
+        CaseAction.ARCHIVE,
+        Actor(acting_user, ip, "window"),
+        summary=_("Case archived."),
+        internal_note=_(
+            "Paper originals kept by %(keeper)s; the co-handling departments archive the electronic materials."
+        )
+        % {"keeper": keeper},
+        detail={"originals_kept_by": keeper, "note": record.note},
+        at=now,
+    )
+    return record

@@ -1,0 +1,138 @@
+"""E-licences: issued after approval with a verification code that cannot be made up; verification; revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from approvals import services as approvals
+from cases.choices import CaseAction
+from core.errors import ConflictError, UserFacingError
+from guidance.metrics import fullest_answers
+from notifications.models import Message
+from results import services
+from results.choices import LicenceStatus, Verification
+from results.models import ELicence
+
+from .scenario import CHECK, FIRE, FOOD, accept_all, at, item, restaurant_case, reviewer, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def licensed(django_capture_on_commit_callbacks):
+    """The restaurant with the check approved (no licence) and the food licence approved with number and validity."""
+    case = restaurant_case()
+    with at("2026-11-23 10:00"), django_capture_on_commit_callbacks(execute=True):
+        accept_all(case)
+        approvals.do_approve_item(
+            item(case, CHECK), result_number="91410721MA44XJ2R3B", acting_user=user("xinxiang_rev_market")
+        )
+        approvals.do_approve_item(
+            item(case, FOOD),
+            result_number="JY14107210001234",
+            valid_until=dt.date(2031, 11, 22),
+            acting_user=user("xinxiang_rev_market"),
+        )
+    return case
+
+
+def test_a_licence_is_issued_on_approval_with_a_verification_code(licensed):
+    licence = ELicence.objects.get(item=item(licensed, FOOD))
+    assert licence.number == "JY14107210001234"  # the department's result number
+    assert licence.title == "食品经营许可证"  # the service item's result name
+    assert licence.holder == user("enterprise")
+    assert licence.holder_id_number == "91410721MA44XJ2R3B"
+    assert licence.valid_until == dt.date(2031, 11, 22)
+    assert len(licence.verification_code) == 16 and licence.verification_code.isalnum()
+    assert licence.verification_code == services.verification_code(licence)
+    assert licence.status == LicenceStatus.VALID
+    assert not ELicence.objects.filter(item=item(licensed, CHECK)).exists()  # result kind "other": no licence
+    assert licensed.events.filter(action=CaseAction.ISSUE_LICENCE, item=licence.item).exists()
+    assert Message.objects.filter(recipient=user("enterprise"), kind="licence.issued").count() == 1
+
+
+def test_a_number_is_generated_when_the_department_gave_none(licensed, django_capture_on_commit_callbacks):
+    fire = item(licensed, FIRE)
+    with at("2026-11-24 10:00"), django_capture_on_commit_callbacks(execute=True):
+        approvals.do_approve_item(fire, acting_user=reviewer(fire))
+    assert ELicence.objects.get(item=fire).number == "410721-FIRE_RESCUE-001-20261124-0001"
+    assert services.do_issue_licence(fire).number == "410721-FIRE_RESCUE-001-20261124-0001"  # idempotent
+
+
+def test_verify_genuine_altered_revoked_and_expired(licensed):
+    licence = ELicence.objects.get(item=item(licensed, FOOD))
+    number, code = licence.number, licence.verification_code
+    assert services.verify(number, code).outcome == Verification.VALID
+    assert services.verify(number, f" {code.lower()[:8]}-{code.lower()[8:]} ").outcome == Verification.VALID  # as typed
+    altered = ("A" if code[0] != "A" else "B") + code[1:]
+    assert services.verify(number, altered).outcome == Verification.NOT_GENUINE
+    assert services.verify(number[:-1] + "5", code).outcome == Verification.NOT_GENUINE
+    assert services.verify("NO-SUCH-NUMBER", code).outcome == Verification.NOT_GENUINE
+    assert services.verify(number, "").outcome == Verification.NOT_GENUINE
+    assert services.verify(number, code, today=dt.date(2031, 11, 23)).outcome == Verification.EXPIRED
+
+    ELicence.objects.filter(pk=licence.pk).update(valid_until=dt.date(2099, 1, 1))  # the row changed behind our back
+    assert services.verify(number, code).outcome == Verification.NOT_GENUINE
+    ELicence.objects.filter(pk=licence.pk).update(valid_until=dt.date(2031, 11, 22))
+
+    with at("2026-12-01 10:00"):
+        services.do_revoke_licence(licence, "经营场所已注销", acting_user=user("xinxiang_rev_market"))
+    result = services.verify(number, code)
+    assert result.outcome == Verification.REVOKED and result.genuine
+
+
+def test_revocation_is_for_the_issuing_department(licensed):
+    licence = ELicence.objects.get(item=item(licensed, FOOD))
+    for someone in ("xinxiang_rev_fire_rescue", "enterprise", "xinxiang_delivery", "minquan_reviewer"):
+        with pytest.raises(UserFacingError):
+            services.do_revoke_licence(licence, "理由", acting_user=user(someone))
+    with pytest.raises(services.FieldErrors) as no_reason:
+        services.do_revoke_licence(licence, "  ", acting_user=user("xinxiang_rev_market"))
+    assert "reason" in no_reason.value.errors
+    licence = services.do_revoke_licence(licence, "许可证被依法撤销", acting_user=user("xinxiang_rev_market"))
+    assert licence.status == LicenceStatus.REVOKED and licence.revoked_by == user("xinxiang_rev_market")
+    assert licensed.events.filter(action=CaseAction.REVOKE_LICENCE).count() == 1
+    with pytest.raises(ConflictError):
+        services.do_revoke_licence(licence, "again", acting_user=user("admin"))
+
+
+def test_the_verification_page_shows_the_masked_name_only(client, django_capture_on_commit_callbacks):
+    """A natural person's licence: 张三 appears as 张*, and no identity number appears at all."""
+    from approvals.tests.test_scenarios import one_thing, received_case
+
+    newborn = one_thing("新生儿出生")
+    with at("2026-11-23 09:00"):
+        case = received_case("新生儿出生", "citizen", {"q": fullest_answers(newborn), "skip": [], "lic": []})
+    certificate = item(case, "《出生医学证明》办理（首签）")
+    with at("2026-11-23 10:00"), django_capture_on_commit_callbacks(execute=True):
+        approvals.do_accept_item(certificate, acting_user=user("xinxiang_rev_health"))
+        approvals.do_approve_item(certificate, result_number="R410000001", acting_user=user("xinxiang_rev_health"))
+    licence = ELicence.objects.get(item=certificate)
+    assert licence.holder_name == "张三"
+
+    page = client.get("/results/verify/", {"n": licence.number, "c": licence.verification_code})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "真实有效" in text and "张*" in text and licence.title in text and "R410000001" in text
+    assert "张三" not in text and "410721199003070010" not in text
+
+    forged = client.get("/results/verify/", {"n": licence.number, "c": "AAAAAAAAAAAAAAAA"}).content.decode()
+    assert "核验不通过" in forged and "张*" not in forged and licence.title not in forged
+    assert client.get("/results/verify/").status_code == 200  # the empty form
+
+
+def test_my_licences_and_the_html_download(licensed, client_for):
+    licence = ELicence.objects.get(item=item(licensed, FOOD))
+    page = client_for("enterprise").get("/results/mine/")
+    assert page.status_code == 200 and licence.number in page.content.decode()
+    download = client_for("enterprise").get(f"/results/mine/{licence.pk}/download/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;") and ".html" in download["Content-Disposition"]
+    body = download.content.decode()
+    assert licence.verification_code in body and "/results/verify/?n=JY14107210001234" in body
+    assert "9141**********2R3B" in body  # the identity number masked even on the holder's own copy
+    assert client_for("citizen").get(f"/results/mine/{licence.pk}/download/").status_code == 404
+    assert client_for("xinxiang_window").get("/results/mine/").status_code == 404
+    assert client_for(None).get("/results/mine/").status_code == 302  # to the login page

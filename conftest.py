@@ -7,7 +7,6 @@ from django.test import Client, override_settings
 
 from accounts.models import User
 
-
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 
@@ -23,6 +22,8 @@ def run_tasks_at_once():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the seed catalog, the demo accounts and the demo shared data, loaded once per test database."""
+    # The demo accounts' password hashing would dominate the session's set-up; tests do not test hash strength.
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
     with django_db_blocker.unblock():
         call_command("load_catalog", verbosity=0)
         call_command("load_demo_accounts", verbosity=0)

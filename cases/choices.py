@@ -33,7 +33,9 @@ class CaseStatus(models.TextChoices):
         }[value]
 
 
-OPEN_CASE_STATUSES = frozenset({CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS})
+OPEN_CASE_STATUSES = frozenset(
+    {CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS}
+)
 
 
 class ItemStatus(models.TextChoices):

@@ -70,6 +70,8 @@ MAX_POINTS = 100
 
 # Hooks other apps register to run after a case is distributed (issue 4: department queues, notices).
 ON_DISTRIBUTED: list[Callable[[Case], None]] = []
+# ... and after a withdrawal committed (results: a 统一领取 case may now have its decided results ready).
+ON_WITHDRAWN: list[Callable[[Case], None]] = []
 
 
 class SubmissionIncomplete(UserFacingError):
@@ -909,6 +911,8 @@ def do_withdraw_case(case: Case, reason: str, *, acting_user: User, ip: str | No
         at=now,
     )
     _notify_after_commit(case, "case.withdrawn")
+    for hook in ON_WITHDRAWN:
+        transaction.on_commit(lambda hook=hook: hook(case), robust=True)
     return case
 
 

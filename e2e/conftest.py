@@ -129,23 +129,49 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh browser context (zh-CN, 1280×900) on the live server; a screenshot in e2e/artifacts/ on failure."""
+def _open_page(browser: Browser, live_server) -> Page:
+    """A page in a fresh browser context (zh-CN, 1280×900) on the live server: its own cookies, so its own user."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield page
+    return context.new_page()
+
+
+def _close_page(page: Page, request: pytest.FixtureRequest, suffix: str = "") -> None:
+    """Close the page's context; first, if the test failed, a screenshot in e2e/artifacts/."""
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        name = request.node.nodeid.split("::")[-1].replace("/", "_")
+        name = request.node.nodeid.split("::")[-1].replace("/", "_") + suffix
         try:
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         except Exception as exc:  # the screenshot must not hide the test's own failure
             print(f"screenshot failed: {exc!r}")
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context (zh-CN, 1280×900) on the live server; a screenshot in e2e/artifacts/ on failure."""
+    page = _open_page(browser, live_server)
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield page
+    _close_page(page, request)
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Callable[[], Page]]:
+    """new_page(): another browser (a fresh context, as `page`) for a second user in the same test, e.g. window
+    staff beside the applicant; each is screenshotted on failure (<test>-2.png, -3.png, …) and closed after."""
+    opened: list[Page] = []
+
+    def open_page() -> Page:
+        opened.append(_open_page(browser, live_server))
+        expect.set_options(timeout=TIMEOUT_MS)
+        return opened[-1]
+
+    yield open_page
+    for number, other in enumerate(opened, start=2):
+        _close_page(other, request, f"-{number}")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -213,16 +214,20 @@ def fill_remaining_fields(page: Page) -> None:
         expect(field(page, label)).to_have_value("false" if value == "否" else value)
 
 
-def upload_all_materials(page: Page, code: str, directory: Path) -> dict[str, str]:
-    """Upload a small PDF for every material to upload; returns section id → the SHA-256 prefix shown."""
+def upload_all_materials(page: Page, code: str, directory: Path, leave_out: Collection[str] = ()) -> dict[str, str]:
+    """Upload a small PDF for every material to upload but those whose section id (m-<material key>) is in
+    `leave_out`; returns section id → the SHA-256 prefix shown."""
     page.goto(f"/materials/{code}/")
     expect(page.get_by_role("heading", name="申请材料：开办餐饮店", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="已由电子证照替代", level=2)).to_be_visible()  # 营业执照, by consent
     sections = page.locator("section.material")
     ids = sections.evaluate_all("els => els.map(e => e.id)")
     assert ids, "no material to upload"
+    assert set(leave_out) <= set(ids), f"not on the materials page: {set(leave_out) - set(ids)}"
     prefixes: dict[str, str] = {}
     for section_id in ids:
+        if section_id in leave_out:
+            continue
         section = page.locator(f"section[id='{section_id}']")
         title = section.get_by_role("heading", level=3).inner_text().removesuffix("*").strip()
         expect(section).to_contain_text("尚未上传。")
@@ -249,18 +254,19 @@ def check_uploads_remain(page: Page, prefixes: dict[str, str]) -> None:
     expect(page.get_by_text("尚未上传。")).to_have_count(0)
 
 
-def fill_restaurant_application(page: Page, directory: Path) -> None:
+def fill_restaurant_application(page: Page, directory: Path, leave_out: Collection[str] = ()) -> None:
     """Bring the logged-in `enterprise` applicant to "ready to submit" for 开办餐饮店.
 
     Consents granted, every question answered, the one form filled in and saved without a message, and a PDF
-    (written into `directory`) uploaded for every material to upload. Ends on the materials page.
+    (written into `directory`) uploaded for every material to upload but those in `leave_out` (section ids, e.g.
+    "m-food_safety_rules": materials that may be supplied later). Ends on the materials page.
     """
     code = restaurant_code()
     grant_shared_data_consents(page)
     query = answer_restaurant_guide(page, code)
     open_one_form(page, code, query)
     fill_remaining_fields(page)
-    upload_all_materials(page, code, directory)
+    upload_all_materials(page, code, directory, leave_out)
 
 
 # ---------------------------------------------------------------- the journey

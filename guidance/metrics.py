@@ -61,10 +61,11 @@ DEMO_APPLICANT_FOR_SUBJECT = {Subject.NATURAL: "citizen", Subject.LEGAL: "enterp
 # One-things whose applicant is someone else than the subject's default: the person the demo data
 # (shareddata/demo_data.yaml) has in that situation. Measuring another person would measure nothing real.
 DEMO_APPLICANT_FOR_ONE_THING = {
-    # The fullest situation includes the maternity items (生育医疗费用报销, 生育津贴), the mother's own claim; as the
-    # applicant she may consent to her own delivery and insurance records. Filed by the father (张三), the same form
-    # gets the newborn's certificate and both parents' identity but not her records: 13 of 31 fields instead of 17.
-    "新生儿出生": "citizen_spouse",  # 李四, the newborn's mother
+    # The mother: the spec has her apply for the 出生医学证明 (首签; anyone else needs her power of attorney), and the
+    # fullest situation includes 生育医疗费用报销, her own claim. As the applicant she may consent to her own delivery
+    # and insurance records; filed by the father (张三), the same form gets the newborn's birth registration and both
+    # parents' identity but not her records: 11 of 31 fields instead of 15.
+    "新生儿出生": "citizen_spouse",  # 李四
     "教育入学": "citizen",  # 张三, father of 张子涵 (six in 2027)
     "退休": "retiree",  # 孙七, reaching retirement age (张三 is 36)
     "残疾人服务": "retiree",  # 孙七, guardian of his son 孙明 (智力残疾二级, same household)

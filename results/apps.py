@@ -9,6 +9,7 @@ class ResultsConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals import services as approval_services
+        from cases import services as case_services
 
         from . import services
 
@@ -16,3 +17,5 @@ class ResultsConfig(AppConfig):
             approval_services.ON_APPROVED.append(services.on_item_approved)
         if services.on_item_refused_or_denied not in approval_services.ON_REFUSED_OR_DENIED:
             approval_services.ON_REFUSED_OR_DENIED.append(services.on_item_refused_or_denied)
+        if services.on_case_withdrawn not in case_services.ON_WITHDRAWN:
+            case_services.ON_WITHDRAWN.append(services.on_case_withdrawn)

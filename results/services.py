@@ -532,6 +532,11 @@ def do_announce_ready(case: Case) -> list[CaseItem]:
     return new
 
 
+def on_case_withdrawn(case: Case) -> None:
+    """After a withdrawal: results decided before it may now be ready (统一领取 waits for every item to end)."""
+    do_announce_ready(case)
+
+
 def on_item_approved(item: CaseItem) -> None:
     """approvals.services.ON_APPROVED: the e-licence, then the applicant is told if results are ready."""
     do_issue_licence(item)

@@ -31,8 +31,8 @@ class DemoRelationAdmin(admin.ModelAdmin):
 
 @admin.register(DemoBirth)
 class DemoBirthAdmin(admin.ModelAdmin):
-    list_display = ["certificate_number", "born_on", "mother_id_number", "father_id_number"]
-    search_fields = ["certificate_number", "mother_id_number", "father_id_number"]
+    list_display = ["record_number", "certificate_number", "born_on", "mother_id_number", "father_id_number"]
+    search_fields = ["record_number", "certificate_number", "mother_id_number", "father_id_number"]
 
 
 @admin.register(DemoRecord)

@@ -256,20 +256,25 @@ class _Reader:
             self.relations[(person, relative)] = relation
 
     def _read_births(self) -> None:
+        certificates: set[str] = set()
         for row, record in enumerate(self.doc.get("births") or [], start=1):
             if not isinstance(record, dict):
                 self.problem(row, None, "births：每条记录应为映射")
                 continue
-            certificate = _text(record.get("certificate", ""))
-            if not certificate or certificate in self.births:
-                self.problem(row, "certificate", f"births：出生医学证明编号“{certificate}”为空或重复")
+            number = _text(record.get("record") or "")
+            certificate = _text(record.get("certificate") or "")
+            if not number or number in self.births:
+                self.problem(row, "record", f"births：出生登记编号“{number}”为空或重复")
                 continue
+            if certificate and certificate in certificates:
+                self.problem(row, "certificate", f"births：出生医学证明编号“{certificate}”重复")
+            certificates.add(certificate)
             mother = self._person(row, "births", "mother", record.get("mother"))
             father = self._person(row, "births", "father", record.get("father")) if record.get("father") else ""
             values = {str(k): _text(v) for k, v in (record.get("values") or {}).items() if v not in (None, "")}
             self._check_values(row, "births", ConsentScope.HEALTH, "newborn", values)
             if "newborn.birth_certificate_number" in values:
-                self.problem(row, "newborn.birth_certificate_number", "births：编号写在 certificate 中")
+                self.problem(row, "newborn.birth_certificate_number", "births：证明编号写在 certificate 中")
             try:
                 born_on = datetime.date.fromisoformat(values.get("newborn.birth_date", ""))
             except ValueError:
@@ -277,7 +282,8 @@ class _Reader:
                 continue
             if mother is None or father is None:
                 continue
-            self.births[certificate] = {
+            self.births[number] = {
+                "certificate_number": certificate,
                 "mother_id_number": mother,
                 "father_id_number": father,
                 "born_on": born_on,
@@ -394,8 +400,8 @@ def load_demo_shared_data(path: Path = DEMO_DATA_FILE) -> LoadResult:
         )
         _sync(
             DemoBirth,
-            ("certificate_number",),
-            [{"certificate_number": number, **birth} for number, birth in reader.births.items()],
+            ("record_number",),
+            [{"record_number": number, **birth} for number, birth in reader.births.items()],
         )
         _sync(
             DemoRecord,

@@ -116,21 +116,28 @@ class DemoLicence(models.Model):
 
 
 class DemoBirth(models.Model):
-    """A birth medical certificate (出生医学证明) in the simulated health authority's records."""
+    """A birth as the simulated health authority knows it: the midwifery institution's birth registration
+    (出生医学信息登记, made at the birth), and the birth medical certificate (出生医学证明) once it is issued."""
 
-    certificate_number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    record_number = models.CharField(_("birth registration number"), max_length=30, unique=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=20, blank=True)  # empty until issued
     mother_id_number = models.CharField(_("mother's ID number"), max_length=18, db_index=True)
     father_id_number = models.CharField(_("father's ID number"), max_length=18, blank=True, db_index=True)
     born_on = models.DateField(_("born on"))
     values = models.JSONField(_("values"), default=dict, blank=True)  # newborn.* data element key -> value (text)
 
     class Meta:
-        ordering = ["-born_on", "certificate_number"]
-        verbose_name = _("demo birth certificate")
-        verbose_name_plural = _("demo birth certificates")
+        ordering = ["-born_on", "record_number"]
+        verbose_name = _("demo birth record")
+        verbose_name_plural = _("demo birth records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_number"], condition=~Q(certificate_number=""), name="demo_birth_certificate_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.certificate_number} ({self.born_on})"
+        return f"{self.record_number} ({self.born_on})"
 
 
 class DemoRecord(models.Model):

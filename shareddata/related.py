@@ -2,7 +2,8 @@
 
 Forms ask mostly about other people: a newborn and its parents, a school-age child, a family member with a
 disability, a deceased relative. `Family` finds that person through the sources themselves, and only among the
-applicant's own: their newborn (a birth medical certificate naming them as a parent), their child (the population
+applicant's own: their newborn (a birth the health authority registered with them as a parent, not yet in the
+population registry), their child (the population
 registry's family relations), the family member with a disability registered in their household (the 居民户口簿
 showing the relation is what the 残疾人服务 spec accepts as proof of guardianship), a deceased close relative (a
 death certificate of a spouse, parent or child).
@@ -11,13 +12,14 @@ Minimal necessity (最小必要), on top of consent per source (`services.prefil
 - Only the sections in `SECTIONS` are filled, and only with elements `can_fill` allows: the population registry
   supplies a person's own record (name, ID number, gender, birth date, ethnicity, household address), so a section
   about another person gets exactly those, renamed (mother.name from the mother's applicant.name); a newborn has
-  no population record yet, only its householder-to-be.
+  no population record yet, only its householder-to-be, and no certificate number or name until 首签.
 - The applicant, and those they act for (their newborn and minor child as parent, a ward as guardian, a deceased
   close relative as next of kin — 个人信息保护法 第四十九条), are read from every source the applicant consents to.
   A living adult other than the applicant — the newborn's other parent — only by identity (name and ID number from
   the population registry): their medical and insurance records are theirs to consent to.
 - Finding the person reads sources too, so it needs consent as well: family relations and households the
-  population registry, a birth or a death the health authority, a disability the disabled persons' federation.
+  population registry, a birth (with the registry, to tell a newborn from an older child) or a death the health
+  authority, a disability the disabled persons' federation.
   Without it, the section stays empty.
 - Not filled: the other party to a marriage being registered (spouse.*: no registry knows them as the applicant's
   spouse before the marriage), agents, premises and everything else the applicant decides.
@@ -78,7 +80,7 @@ def can_fill(key: str, source: str, section: str, kind: str) -> bool:
     if source == ConsentScope.MARKET:
         return section in ("enterprise", "legal_person")
     if section == "newborn":
-        return source == ConsentScope.HEALTH  # the birth medical certificate
+        return source == ConsentScope.HEALTH  # the birth registration (and certificate, once issued)
     return source in DEPARTMENT_SCOPES
 
 
@@ -119,11 +121,20 @@ class Family:
         return self._ask(("relatives",), lambda: self.source.relatives_of(self.applicant_id))
 
     def birth(self) -> BirthRecord | None:
-        """The newest birth medical certificate naming the applicant as a parent."""
-        if ConsentScope.HEALTH not in self.consented:
-            return None
+        """The newborn: the birth registered with the applicant as a parent whose child is not yet in the population
+        registry as their child (出生登记 is what 新生儿出生 is for) — the newest, if only one was born that day."""
+        if ConsentScope.HEALTH not in self.consented or ConsentScope.POPULATION not in self.consented:
+            return None  # without the registry nobody can tell a newborn from an older child
         births = self._ask(("births",), lambda: self.source.births_to(self.applicant_id))
-        return births[0] if births else None
+        registered = {
+            birth_date_from_id_number(r.id_number).isoformat() for r in self.relatives() if r.relation == Relation.CHILD
+        }
+        new = [b for b in births if b.values.get("newborn.birth_date") not in registered]
+        if not new or (
+            len(new) > 1 and new[1].values.get("newborn.birth_date") == new[0].values.get("newborn.birth_date")
+        ):
+            return None  # none, or twins: which one is this form about?
+        return new[0]
 
     def record(self, scope: str, id_number: str, section: str) -> dict[str, str]:
         """What `scope` holds about the person, as elements of `section` (population: their record, renamed)."""

@@ -1,6 +1,6 @@
 """One interface in front of the shared-data sources: population registry (人口库, with family relations and
 households), market-entity registry (市场主体库), e-licence library (电子证照库), the health authority's birth
-certificates (出生医学证明), and the departments' records (death certificates, marriage registration, social
+records (出生医学信息, 出生医学证明), and the departments' records (death certificates, marriage registration, social
 insurance, housing provident fund, disability certificates, school enrolment, real estate, tax).
 
 `get_source()` returns the implementation named by the setting SHARED_DATA_SOURCE. The default,
@@ -72,12 +72,14 @@ class Household:
 
 @dataclass(frozen=True)
 class BirthRecord:
-    """A birth medical certificate (出生医学证明) as the health authority reports it."""
+    """A birth as the health authority reports it: the midwifery institution's birth registration (出生医学信息),
+    with the birth medical certificate (出生医学证明) once issued."""
 
-    certificate_number: str
+    record_number: str
+    certificate_number: str  # empty until the certificate is issued (首签: the first item of 新生儿出生)
     mother_id_number: str
-    father_id_number: str  # empty if the certificate names no father
-    values: dict[str, str]  # newborn.* data element keys, newborn.birth_certificate_number included
+    father_id_number: str  # empty if no father is registered
+    values: dict[str, str]  # newborn.* data element keys; newborn.birth_certificate_number once issued
 
 
 class SharedDataSource(ABC):
@@ -109,7 +111,7 @@ class SharedDataSource(ABC):
 
     @abstractmethod
     def births_to(self, parent_id_number: str) -> list[BirthRecord]:
-        """Birth medical certificates naming the person as mother or father, newest birth first."""
+        """Births registered with the person as mother or father, newest first."""
 
     @abstractmethod
     def lookup_record(self, scope: str, holder_id: str, section: str) -> dict[str, str] | None:
@@ -172,10 +174,15 @@ class LocalDemoSource(SharedDataSource):
         number = normalize_id_number(parent_id_number)
         return [
             BirthRecord(
+                record_number=birth.record_number,
                 certificate_number=birth.certificate_number,
                 mother_id_number=birth.mother_id_number,
                 father_id_number=birth.father_id_number,
-                values={**birth.values, "newborn.birth_certificate_number": birth.certificate_number},
+                values=(
+                    {**birth.values, "newborn.birth_certificate_number": birth.certificate_number}
+                    if birth.certificate_number
+                    else dict(birth.values)
+                ),
             )
             for birth in DemoBirth.objects.filter(Q(mother_id_number=number) | Q(father_id_number=number))
         ]  # Meta.ordering: newest first

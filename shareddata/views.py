@@ -27,8 +27,8 @@ SCOPE_DESCRIPTIONS = {
         "Electronic certificates and licences issued to you; they replace paper copies of those documents."
     ),
     ConsentScope.HEALTH: gettext_lazy(
-        "Birth and death medical certificates, delivery records and only-child certificates, held by the health "
-        "authority."
+        "Birth registrations and certificates, death certificates, delivery records and only-child certificates, held "
+        "by the health authority."
     ),
     ConsentScope.CIVIL_AFFAIRS: gettext_lazy(
         "Marriage registration, social assistance and welfare benefits, held by the civil affairs authority."

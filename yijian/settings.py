@@ -101,8 +101,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a concurrent writer instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a concurrent writer instead of failing at once. IMMEDIATE: a transaction takes the write lock when it
+    # begins, so that it waits (up to the timeout) rather than failing with "database is locked" when it would
+    # otherwise have to upgrade a read lock while another connection writes (the server and the background worker
+    # write at the same time).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

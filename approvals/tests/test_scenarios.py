@@ -60,7 +60,9 @@ def item(case: Case, name: str) -> CaseItem:
     return case.items.get(name=name)
 
 
-def test_restaurant_from_receipt_to_partial_completion_across_national_day(media_root):
+def test_restaurant_from_receipt_to_partial_completion_across_national_day(
+    media_root, django_capture_on_commit_callbacks
+):
     with at("2026-09-29 10:00"):
         case = received_case("开办餐饮店", "enterprise", RESTAURANT_ALL)
     licence = item(case, "企业营业执照信息核验")
@@ -121,15 +123,36 @@ def test_restaurant_from_receipt_to_partial_completion_across_national_day(media
         CaseAction.CLOCK_OVERDUE,
     ]
 
-    with at("2026-10-14 10:00"):
+    with at("2026-10-14 10:00"), django_capture_on_commit_callbacks(execute=True):  # e-licences issued on commit
         services.do_approve_item(food, result_number="JY14107210001234", acting_user=market)
         services.do_approve_item(fire, acting_user=user("xinxiang_rev_fire_rescue"))
     case.refresh_from_db()
     assert case.status == CaseStatus.PARTIALLY_COMPLETED  # the signboard was not accepted
     assert set(case.items.values_list("status", flat=True)) == {ItemStatus.APPROVED, ItemStatus.REFUSED}
 
+    # delivery: everything together by post (统一领取, only once every item has ended), with the proof
+    from results.choices import Verification
+    from results.models import ELicence
+    from results.services import do_choose_delivery, do_record_delivery, ready_for_delivery, verify
 
-def test_newborn_prerequisite_denial_stops_dependants_then_withdrawal(media_root):
+    food_licence = ELicence.objects.get(item=food)
+    assert verify(food_licence.number, food_licence.verification_code).outcome == Verification.VALID
+    with at("2026-10-14 11:00"):
+        do_choose_delivery(
+            case, "unified", "post", "新乡县七里营镇演示路88号", "王五", "13800000002", acting_user=user("enterprise")
+        )
+    ready = ready_for_delivery(case)
+    assert {i.name for i in ready} == {i.name for i in case.items.all()}  # refusal letters are delivered too
+    delivery_staff = user("xinxiang_delivery")
+    with pytest.raises(UserFacingError):  # post needs a tracking number
+        do_record_delivery(case, ready, "post", "", "王五", acting_user=delivery_staff)
+    with at("2026-10-14 15:00"):
+        delivery = do_record_delivery(case, ready, "post", "EMS1234567890", "王五", acting_user=delivery_staff)
+    assert delivery.tracking_number == "EMS1234567890" and delivery.passed_to_departments_at is not None
+    assert not ready_for_delivery(case)
+
+
+def test_newborn_prerequisite_denial_stops_dependants_then_withdrawal(media_root, django_capture_on_commit_callbacks):
     newborn = one_thing("新生儿出生")
     answers = {"q": fullest_answers(newborn), "skip": [], "lic": []}
     with at("2026-09-28 09:00"):
@@ -174,8 +197,10 @@ def test_newborn_prerequisite_denial_stops_dependants_then_withdrawal(media_root
         services.do_approve_item(hukou, acting_user=police)
     assert str(police) in twice.value.message
 
-    with at("2026-09-29 11:00"):
+    with at("2026-09-29 11:00"), django_capture_on_commit_callbacks(execute=True):
         case = do_withdraw_case(case, "孩子户籍改在外地办理", acting_user=user("citizen"))
+    ready = case.events.get(action=CaseAction.RESULTS_READY)  # 统一领取: every item has ended now
+    assert ready.detail["all"] is True and certificate.pk in ready.detail["items"]
     assert case.status == CaseStatus.PARTIALLY_COMPLETED  # 出生医学证明 was approved before
     statuses = dict(case.items.values_list("name", "status"))
     assert statuses["《出生医学证明》办理（首签）"] == ItemStatus.APPROVED
@@ -199,3 +224,41 @@ def test_assign_and_urge(media_root):
     services.do_urge_item(licence, "请尽快受理", acting_user=user("xinxiang_supervisor"))
     event = licence.events.get(action=CaseAction.URGE_ITEM)
     assert event.internal_note == "请尽快受理" and event.summary == ""  # internal: not shown to the applicant
+
+
+def test_newborn_hukou_result_is_pushed_to_the_social_security_card(media_root):
+    """户口登记 before 社保卡申领: the card is pre-reviewed, then decidable once every prerequisite's result arrives."""
+    newborn = one_thing("新生儿出生")
+    answers = {"q": fullest_answers(newborn), "skip": [], "lic": []}
+    with at("2026-09-30 09:00"):
+        case = received_case("新生儿出生", "citizen", answers)
+    health, police = user("xinxiang_rev_health"), user("xinxiang_rev_public_security")
+    hr, insurance = user("xinxiang_rev_hr_social"), user("xinxiang_rev_medical_insurance")
+    certificate = item(case, "《出生医学证明》办理（首签）")
+    hukou = item(case, "户口登记（申报出生登记）1岁以下婚内生育")
+    card = item(case, "社会保障卡申领")
+    medical = item(case, "办理居民医保登记")
+    with at("2026-09-30 10:00"):
+        for it, reviewer in ((certificate, health), (hukou, police), (card, hr), (medical, insurance)):
+            services.do_accept_item(it, acting_user=reviewer)
+    card.refresh_from_db()
+    assert card.status == ItemStatus.PRE_REVIEW
+    assert card.decision_due_on == dt.date(2026, 10, 13)  # 5 working days across National Day and 调休 10-10
+    with at("2026-09-30 14:00"):
+        services.do_approve_item(certificate, result_number="R410000002", acting_user=health)
+    with at("2026-10-08 09:30"):
+        services.do_approve_item(hukou, result_number="410721202610080001", acting_user=police)
+    card.refresh_from_db()
+    assert card.status == ItemStatus.PRE_REVIEW  # 医保登记 still pending
+    with at("2026-10-08 11:00"):
+        services.do_approve_item(medical, acting_user=insurance)
+    card.refresh_from_db()
+    assert card.status == ItemStatus.ACCEPTED
+    released = card.events.get(action=CaseAction.RELEASE_ITEM)
+    assert released.detail["prerequisite"] == medical.name and released.actor is None  # pushed by the platform
+    with at("2026-10-09 10:00"):
+        services.do_approve_item(card, result_number="SB4107210001", acting_user=hr)
+    card.refresh_from_db()
+    assert card.status == ItemStatus.APPROVED
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS  # the other items are still open

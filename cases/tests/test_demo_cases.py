@@ -74,7 +74,12 @@ def test_demo_cases_cover_every_state_and_record_every_change(demo_run, submitte
     item_states = set(demo.values_list("items__status", flat=True))
     assert case_states == set(CaseStatus.values)  # the first twelve plans reach every case state
     assert len(item_states) >= 8
-    assert {ItemStatus.PRE_REVIEW, ItemStatus.SUPPLEMENT, ItemStatus.STOPPED, ItemStatus.AWAITING_RECEIPT} <= item_states
+    assert {
+        ItemStatus.PRE_REVIEW,
+        ItemStatus.SUPPLEMENT,
+        ItemStatus.STOPPED,
+        ItemStatus.AWAITING_RECEIPT,
+    } <= item_states
 
     for case in demo.prefetch_related("items"):
         status, items = replay(case)

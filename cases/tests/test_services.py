@@ -123,9 +123,7 @@ def test_submission_creates_one_case_with_snapshot_items_materials_and_event(res
 def test_prerequisites_are_kept_between_the_case_items(restaurant):
     case = submit(ready_draft(restaurant))
     wanted = {
-        (item.name, p.name)
-        for item in case.items.prefetch_related("prerequisites")
-        for p in item.prerequisites.all()
+        (item.name, p.name) for item in case.items.prefetch_related("prerequisites") for p in item.prerequisites.all()
     }
     catalog = {
         (row.service_item.name, p.service_item.name)
@@ -150,9 +148,7 @@ def test_a_closed_draft_takes_no_more_uploads_and_a_new_application_starts_a_new
     draft = ready_draft(restaurant)
     submit(draft)
     with pytest.raises(UserFacingError):
-        do_upload_material(
-            draft, MaterialType.objects.get(key="food_safety_rules"), pdf(), acting_user=draft.user
-        )
+        do_upload_material(draft, MaterialType.objects.get(key="food_safety_rules"), pdf(), acting_user=draft.user)
     fresh = do_save_draft(draft.user, restaurant, RESTAURANT_ALL, {}, acting_user=draft.user)
     assert fresh.pk != draft.pk and fresh.submitted_at is None
 
@@ -407,8 +403,7 @@ def test_derived_status_from_items():
     assert services.derive_status(case, items(ItemStatus.ACCEPTED, ItemStatus.QUEUED)) == CaseStatus.IN_PROGRESS
     assert services.derive_status(case, items(ItemStatus.APPROVED, ItemStatus.APPROVED)) == CaseStatus.COMPLETED
     assert (
-        services.derive_status(case, items(ItemStatus.APPROVED, ItemStatus.STOPPED))
-        == CaseStatus.PARTIALLY_COMPLETED
+        services.derive_status(case, items(ItemStatus.APPROVED, ItemStatus.STOPPED)) == CaseStatus.PARTIALLY_COMPLETED
     )
     assert services.derive_status(case, items(ItemStatus.REFUSED, ItemStatus.STOPPED)) == CaseStatus.NOT_ACCEPTED
     case.withdrawn_at = dt.datetime(2026, 10, 9, tzinfo=dt.UTC)

@@ -33,7 +33,7 @@ def snapshot() -> tuple:
         list(DemoEnterprise.objects.values_list("credit_code", "name", "values")),
         list(DemoLicence.objects.values_list("licence_type", "number", "holder_id", "valid_until", "status")),
         list(DemoRelation.objects.values_list("person__id_number", "relation", "relative__id_number")),
-        list(DemoBirth.objects.values_list("certificate_number", "mother_id_number", "father_id_number", "values")),
+        list(DemoBirth.objects.values_list("record_number", "certificate_number", "father_id_number", "values")),
         list(DemoRecord.objects.values_list("source", "holder_id", "section", "values")),
     )
 
@@ -171,7 +171,7 @@ def test_a_bad_file_writes_nothing_and_names_every_problem(tmp_path):
 def test_command_reports_and_refuses_a_bad_file(tmp_path):
     out = StringIO()
     call_command("load_demo_shared_data", stdout=out)
-    assert "人口库 9 人（家庭关系 7 条）" in out.getvalue() and "出生医学证明 2 份，部门记录 24 条" in out.getvalue()
+    assert "人口库 9 人（家庭关系 7 条）" in out.getvalue() and "出生登记 2 条，部门记录 24 条" in out.getvalue()
     with pytest.raises(CommandError, match="未写入任何内容"):
         call_command(
             "load_demo_shared_data", file=str(write(tmp_path, {"people": ["not a mapping"]})), stderr=StringIO()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import ConflictError, UserFacingError
 from shareddata.choices import ConsentScope, EventAction, PrefillSource
-from shareddata.models import ApplicantProfileValue, Consent, SharedDataEvent
+from shareddata.models import ApplicantProfileValue, Consent, DemoBirth, SharedDataEvent
 from shareddata.services import (
     PrefilledValue,
     do_grant_consent,
@@ -74,7 +74,7 @@ DECEASED_KEYS = [
     "deceased.housing_fund_account",
 ]
 FAMILY_KEYS = [*NEWBORN_KEYS, *PARENT_KEYS, *STUDENT_KEYS, *DISABLED_KEYS, *DECEASED_KEYS]
-ZHANG_FAMILY = {"410721199003070010", "410721199205120020", "410721202103150020", "张三", "李四", "张子涵", "张子墨"}
+ZHANG_FAMILY = {"410721199003070010", "410721199205120020", "410721202103150020", "张三", "李四", "张子涵", "3350"}
 SUN_FAMILY = {"410721196511030054", "410721199208090015", "410721193806120037", "孙七", "孙明", "孙守义"}
 HEALTH_LABEL = "卫生健康部门"
 
@@ -201,33 +201,30 @@ def test_related_persons_are_looked_up_only_for_the_sections_the_form_has(citize
     assert sorted(CountingSource.calls) == ["civil_affairs:applicant", "person"]  # no relatives, births, others
     CountingSource.calls = []
     prefill_for(citizen, ["newborn.birth_weight", "father.name", "mother.name", "mother.delivery_mode"])
-    assert CountingSource.calls.count("births") == 1  # asked once, used for three sections
-    assert "relatives" not in CountingSource.calls and "health:mother" not in CountingSource.calls
+    # each asked once for three sections; the mother's own delivery record not at all (he is the father)
+    assert sorted(CountingSource.calls) == ["births", "person", "person", "relatives"]
 
 
 # ---------------------------------------------------------------- related persons (家庭成员), each with consent
 
 
-def test_the_birth_certificate_fills_the_newborn_with_its_source_label_only_with_health_consent(citizen):
+def test_the_birth_registration_fills_the_newborn_with_its_source_label_only_with_health_consent(citizen):
     grant(citizen)  # population only: the registry does not know the newborn yet
     assert prefill_for(citizen, NEWBORN_KEYS + PARENT_KEYS) == {}
     health = grant(citizen, ConsentScope.HEALTH)
     values = prefill_for(citizen, NEWBORN_KEYS)
     assert values_of(values) == {
-        "newborn.name": "张子墨",
         "newborn.gender": "男",
         "newborn.birth_date": "2026-10-28",
         "newborn.birth_time": "08:46",
         "newborn.birth_weight": "3350",
         "newborn.birth_institution": "新乡县演示人民医院",
-        "newborn.birth_certificate_number": "V410726815",
         "newborn.first_vaccines": "乙肝疫苗和卡介苗均已接种",
         "newborn.householder_name": "张三",  # both parents are in his household (人口库)
-    }  # no ID number before the birth is registered; feeding is the parents' to say
+    }  # the name and the certificate come with 首签, the ID number with registration; feeding is the parents' to say
     assert values["newborn.birth_weight"] == PrefilledValue("3350", PrefillSource.HEALTH, authoritative=True)
     assert values["newborn.birth_weight"].source_label == HEALTH_LABEL
     assert values["newborn.householder_name"].source == PrefillSource.POPULATION
-    assert values["newborn.name"] == PrefilledValue("张子墨", PrefillSource.HEALTH, authoritative=False)
 
     do_withdraw_consent(health, acting_user=citizen)
     assert prefill_for(citizen, NEWBORN_KEYS + PARENT_KEYS) == {}
@@ -257,12 +254,21 @@ def test_the_other_parent_is_filled_by_identity_only(citizen, mother):
 
 
 def test_consent_is_needed_for_every_source_a_value_comes_from(mother):
-    grant(mother, ConsentScope.HEALTH)  # the birth is known, but not the parents' registry records
+    grant(mother, ConsentScope.HEALTH)
+    # the births are known, but without the population registry not which child is new
+    assert prefill_for(mother, NEWBORN_KEYS + PARENT_KEYS) == {}
+    grant(mother)
     values = prefill_for(mother, NEWBORN_KEYS + PARENT_KEYS)
-    assert "newborn.birth_weight" in values and "mother.delivery_mode" in values
-    assert not {"father.name", "mother.name", "newborn.householder_name", "mother.insurance_type"} & set(values)
+    assert values["newborn.birth_date"].value == "2026-10-28" and "mother.delivery_mode" in values
+    assert "mother.insurance_type" not in values
     grant(mother, ConsentScope.SOCIAL_SECURITY)
     assert prefill_for(mother, ["mother.insurance_type"])["mother.insurance_type"].value.startswith("职工")
+
+
+def test_a_child_already_registered_is_not_the_newborn(citizen):
+    grant_all(citizen)
+    DemoBirth.objects.filter(certificate_number="").delete()  # no new baby: only 张子涵, registered in 2021
+    assert prefill_for(citizen, NEWBORN_KEYS + PARENT_KEYS) == {}
 
 
 def test_another_applicant_gets_none_of_that_familys_data(retiree):
@@ -344,12 +350,23 @@ def test_the_other_party_to_a_marriage_is_never_prefilled(citizen):
     assert values_of(prefill_for(citizen, keys)) == {"applicant.marital_status": "已婚"}
 
 
-def test_authoritative_related_values_are_locked_and_win_over_the_profile(citizen):
+def test_authoritative_related_values_are_locked_and_win_over_the_profile(citizen, retiree):
     do_remember_values(citizen, {"newborn.birth_weight": "3400", "newborn.name": "张小墨"}, acting_user=citizen)
+    grant(citizen)
     grant(citizen, ConsentScope.HEALTH)
     values = prefill_for(citizen, ["newborn.birth_weight", "newborn.name"])
     assert values["newborn.birth_weight"] == PrefilledValue("3350", PrefillSource.HEALTH, authoritative=True)
     assert values["newborn.name"] == PrefilledValue("张小墨", PrefillSource.PROFILE, authoritative=False)
+    # a non-authoritative value about a relative: what the applicant entered before wins
+    keys = ["deceased.pension_type", "deceased.death_date"]
+    do_remember_values(
+        retiree, {"deceased.pension_type": "未参加", "deceased.death_date": "2026-11-11"}, acting_user=retiree
+    )
+    for scope in (ConsentScope.POPULATION, ConsentScope.HEALTH, ConsentScope.SOCIAL_SECURITY):
+        grant(retiree, scope)
+    values = prefill_for(retiree, keys)
+    assert values["deceased.pension_type"] == PrefilledValue("未参加", PrefillSource.PROFILE, authoritative=False)
+    assert values["deceased.death_date"] == PrefilledValue("2026-11-10", PrefillSource.HEALTH, authoritative=True)
 
 
 def test_the_enterprise_gets_its_own_tax_and_social_insurance_records(enterprise):

@@ -81,7 +81,8 @@ def check_contract(source: SharedDataSource, *, person: str, enterprise: str, pa
     dates = [b.values["newborn.birth_date"] for b in births]
     assert dates == sorted(dates, reverse=True)  # newest first
     for birth in births:
-        assert birth.values["newborn.birth_certificate_number"] == birth.certificate_number
+        assert birth.record_number
+        assert birth.values.get("newborn.birth_certificate_number", "") == birth.certificate_number
         assert {(sources[k], sections[k]) for k in birth.values} == {("health", "newborn")}
     assert source.births_to("110101199001010011") == []
 
@@ -175,7 +176,10 @@ def test_births_and_department_records():
     source = LocalDemoSource()
     newest, older = source.births_to(CITIZEN_ID)
     assert (newest.mother_id_number, newest.father_id_number) == (SPOUSE_ID, CITIZEN_ID)
-    assert newest.values["newborn.birth_date"] == "2026-10-28" and older.values["newborn.name"] == "张子涵"
+    assert newest.values["newborn.birth_date"] == "2026-10-28"
+    assert newest.certificate_number == "" and "newborn.name" not in newest.values  # both come with 首签
+    assert older.certificate_number == older.values["newborn.birth_certificate_number"] == "T410631207"
+    assert older.values["newborn.name"] == "张子涵"
     assert source.births_to(RETIREE_ID) == []
     assert set(DEPARTMENT_SCOPES) == set(ConsentScope.values) - {"population", "market", "e_licence"}
     assert source.lookup_record(ConsentScope.DISABILITY, "410721199208090015", "disabled") == {

@@ -18,7 +18,8 @@ run at the real time (approvals.services.scan_deadlines, cases.tasks.scan_review
 past or near their limits get their 预警 / 超期 events.
 
 Demo cases are marked by their submission key ("demo-…"). `--reset` deletes them first (their events, materials,
-drafts, uploaded files, results and outbox messages), and nothing else; the fictional applicants stay.
+drafts, uploaded files, results and outbox messages), and nothing else: the fictional applicants stay, and so do the
+values the applicants' profiles (一人一档) remembered at submission, whose trail is append-only.
 """
 
 from __future__ import annotations
@@ -219,11 +220,11 @@ class Household:
 def household_for(applicant: User, start: dt.date) -> Household:
     """Names and numbers consistent with the applicant (the demo registries' family where there is one)."""
     if applicant.kind == AccountKind.LEGAL_PERSON:
-        legal = Person(applicant.legal_representative or str(applicant), id_number("410721", "19850816", 21, True))
-        if applicant.username == "enterprise":
+        region = applicant.credit_code[2:8] if applicant.credit_code else "410721"
+        legal = Person(applicant.legal_representative or str(applicant), id_number(region, "19850816", 21, True))
+        if applicant.username == "enterprise":  # 王五, as the demo registries know him
             legal = Person("王五", "410702198508160034", applicant.mobile)
         agent = Person(applicant.agent_name or legal.name, applicant.agent_id_number or legal.id_number)
-        region = applicant.credit_code[2:8] if applicant.credit_code else "410721"
         address = "河南省商丘市民权县人民路66号" if region == "411421" else "河南省新乡市新乡县七里营镇演示路88号"
         return Household(
             {"legal_person": Person(legal.name, legal.id_number, applicant.mobile), "agent": agent}, address
@@ -248,7 +249,6 @@ def household_for(applicant: User, start: dt.date) -> Household:
         "spouse": Person("张伟", id_number(region, "19900101", 31, True), "13900000031"),
         "deceased": Person("宋长顺", id_number(region, "19440303", 32, True)),
         "student": Person(me.name[0] + "子睿", id_number(region, "20200506", 33, True)),
-        "newborn": Person(me.name[0] + "小宝", id_number(region, newborn_day, 34, True)),
         **family,
     }
     if me.gender == "女":
@@ -257,6 +257,7 @@ def household_for(applicant: User, start: dt.date) -> Household:
     else:
         people["father"] = me
         people["mother"] = people["spouse"]
+    people["newborn"] = Person(people["father"].name[0] + "小宝", id_number(region, newborn_day, 34, True))
     people.setdefault("guardian", me)
     people.setdefault("disabled", me)
     return Household(people, address)
@@ -333,7 +334,6 @@ class Demo:
         self.clock = DemoClock()
         self.calendar = WorkingCalendar()
         self.types = {mt.key: mt for mt in MaterialType.objects.all()}
-        self.created: list[Case] = []
         self._reviewers: dict[int, User] = {}
         self._answers: dict[str, dict[str, str]] = {}
 
@@ -420,28 +420,30 @@ class Demo:
         state = {"q": answers if answers is not None else self.fullest(code), "skip": [], "lic": []}
         acting = self.window(one_thing) if walk_in else user
         fill_at = when - dt.timedelta(minutes=self.rng.randint(12, 40))
+        values = form_values(one_thing, state, user, fill_at.date())
         with self.at(fill_at):
-            draft = do_save_draft(
-                user, one_thing, state, form_values(one_thing, state, user, fill_at.date()), acting_user=acting
-            )
-            for line in notice_for_draft(draft).to_submit:
-                if line.key in leave_out or line.key in paper:
-                    continue
-                if line.key in commit and line.commitment_allowed:
-                    signer = user.legal_representative or str(user)
-                    do_sign_commitment(draft, self.types[line.key], signer, acting_user=acting)
-                    continue
-                do_upload_material(draft, self.types[line.key], pdf(f"{line.key}.pdf"), acting_user=acting)
-        with self.at(when):
-            case = cases.do_submit_case(
-                draft,
-                f"{KEY_PREFIX}{uuid.uuid4().hex[:24]}",
-                acting_user=acting,
-                ip="10.0.0.8" if walk_in else "223.88.10.21",
-                paper_received=paper,
-            )
-        self.created.append(case)
-        return case
+            draft = do_save_draft(user, one_thing, state, values, acting_user=acting)
+        try:
+            with self.at(fill_at):
+                for line in notice_for_draft(draft).to_submit:
+                    if line.key in leave_out or line.key in paper:
+                        continue
+                    if line.key in commit and line.commitment_allowed:
+                        signer = user.legal_representative or str(user)
+                        do_sign_commitment(draft, self.types[line.key], signer, acting_user=acting)
+                        continue
+                    do_upload_material(draft, self.types[line.key], pdf(f"{line.key}.pdf"), acting_user=acting)
+            with self.at(when):
+                return cases.do_submit_case(
+                    draft,
+                    f"{KEY_PREFIX}{uuid.uuid4().hex[:24]}",
+                    acting_user=acting,
+                    ip="10.0.0.8" if walk_in else "223.88.10.21",
+                    paper_received=paper,
+                )
+        except Exception:  # leave no open draft behind: the applicant's next one-form visit would find it
+            _force_delete(ApplicationDraft.objects.filter(pk=draft.pk, submitted_at__isnull=True))
+            raise
 
     def receive(self, case: Case, when: dt.datetime, *, deferred_days: int = 5) -> Case:
         with self.at(when):
@@ -466,7 +468,11 @@ class Demo:
             next(f.key for f in fields if f.type == ElementType.STRING and not f.pattern),
         )
         points = [
-            {"kind": "material", "key": material.material_type.key, "reason": "扫描件模糊，无法辨认，请重新上传清晰的彩色扫描件"},
+            {
+                "kind": "material",
+                "key": material.material_type.key,
+                "reason": "扫描件模糊，无法辨认，请重新上传清晰的彩色扫描件",
+            },
             {"kind": "field", "key": field_key, "reason": "地址不完整，请填写到门牌号"},
         ]
         with self.at(when):
@@ -536,7 +542,10 @@ class Demo:
         for _round in range(days + 12):
             self.accept(case, self.moment(day, "09:10"))
             self.approve(case, self.moment(day, "15:00"))
-            if all(i.status not in (ItemStatus.QUEUED, ItemStatus.ACCEPTED, ItemStatus.PRE_REVIEW) for i in case.items.all()):
+            if all(
+                i.status not in (ItemStatus.QUEUED, ItemStatus.ACCEPTED, ItemStatus.PRE_REVIEW)
+                for i in case.items.all()
+            ):
                 return day
             day = self.workday(after_day=day, after=1)
         raise CommandError(f"{case}: items still open after {days + 12} rounds")
@@ -572,7 +581,7 @@ class Demo:
 class Plan:
     name: str  # what the case shows
     applicants: tuple[str, ...]  # by turns, for repeated plans
-    days_ago: tuple[int, int]  # the working day the case was filed, counted back from today (None: now-anchored)
+    days_ago: tuple[int, int]  # filed this many working days ago, between the two (NOW: the plan picks the moment)
     run: Callable[[Demo, str, dt.date], Case]
 
 
@@ -621,7 +630,12 @@ def p_supplement(demo: Demo, applicant: str, day: dt.date) -> Case:
     day1 = demo.workday(after_day=day, after=1)
     demo.accept(case, demo.moment(day1, "09:20"))
     demo.approve(case, demo.moment(day1, "10:30"), "户籍信息确认")
-    demo.supplement(case, demo.moment(demo.workday(after_day=day1, after=1), "10:00"), "视同缴费年限认定", "1985—1992年在县农机厂工作的招工录用审批表原件")
+    demo.supplement(
+        case,
+        demo.moment(demo.workday(after_day=day1, after=1), "10:00"),
+        "视同缴费年限认定",
+        "1985—1992年在县农机厂工作的招工录用审批表原件",
+    )
     return case
 
 
@@ -632,7 +646,9 @@ def p_partial_refused(demo: Demo, applicant: str, day: dt.date) -> Case:
     day1 = demo.workday(after_day=day, after=1)
     demo.accept(case, demo.moment(day1, "09:00"), "个体工商户设立登记")
     demo.approve(case, demo.moment(day1, "09:40"), "个体工商户设立登记")
-    demo.refuse(case, demo.moment(day1, "10:20"), "大型户外广告", "拟设置位置位于县城主干道禁设区域，不符合户外广告设置规划")
+    demo.refuse(
+        case, demo.moment(day1, "10:20"), "大型户外广告", "拟设置位置位于县城主干道禁设区域，不符合户外广告设置规划"
+    )
     last = demo.complete(case, demo.workday(after_day=day1, after=1), 6)
     demo.deliver_and_archive(case, demo.moment(demo.workday(after_day=last, after=1), "10:00"))
     return case
@@ -657,7 +673,9 @@ def p_withdrawn(demo: Demo, applicant: str, day: dt.date) -> Case:
     demo.receive(case, demo.moment(day, "10:10"))
     day1 = demo.workday(after_day=day, after=1)
     demo.accept(case, demo.moment(day1, "09:30"), "残疾人证")
-    demo.withdraw(case, demo.moment(demo.workday(after_day=day1, after=1), "16:00"), "家人已代为在市残联办理，无需重复申请")
+    demo.withdraw(
+        case, demo.moment(demo.workday(after_day=day1, after=1), "16:00"), "家人已代为在市残联办理，无需重复申请"
+    )
     return case
 
 
@@ -679,8 +697,7 @@ def p_decision_warning(demo: Demo, applicant: str, day: dt.date | None) -> Case:
         day = demo.workday(before=back)
         accepted = demo.moment(day, "10:00", jitter=0)
         if accepted + dt.timedelta(minutes=30) <= now and (
-            clock_state(demo.calendar.add_workdays(day, 1), now=now, calendar=demo.calendar).state
-            == ClockState.WARNING
+            clock_state(demo.calendar.add_workdays(day, 1), now=now, calendar=demo.calendar).state == ClockState.WARNING
         ):
             break
     case = demo.file("410721-01-001", applicant, demo.moment(day, "08:40", jitter=10))
@@ -808,7 +825,9 @@ PLANS: list[Plan] = [
     Plan("withdrawn", ("demo_hexiu",), (4, 25), p_withdrawn),
     Plan("walk-in, paper awaiting scan", ("demo_chenjing", "citizen_spouse"), NOW, p_walk_in_paper),
     Plan("in progress: decision 预警", ("enterprise", "demo_transport"), NOW, p_decision_warning),
-    Plan("partly completed: denied, dependants stopped", ("citizen_spouse", "demo_chenjing"), (10, 25), p_denied_partial),
+    Plan(
+        "partly completed: denied, dependants stopped", ("citizen_spouse", "demo_chenjing"), (10, 25), p_denied_partial
+    ),
     Plan("resubmitted after correction", ("citizen", "demo_zhaolei"), (2, 5), p_resubmitted),
     Plan("awaiting review, 预警", ("enterprise",), NOW, p_submitted_warning),
     Plan("walk-in scanned, in progress", ("demo_zhouming", "retiree"), (2, 8), p_walk_in_scanned),
@@ -921,7 +940,9 @@ class Command(BaseCommand):
         found = demo_cases()
         case_counts = Counter(found.values_list("status", flat=True))
         item_counts = Counter(CaseItem.objects.filter(case__in=found).values_list("status", flat=True))
-        flags = Counter(CaseItem.objects.filter(case__in=found).exclude(clock_flag="").values_list("clock_flag", flat=True))
+        flags = Counter(
+            CaseItem.objects.filter(case__in=found).exclude(clock_flag="").values_list("clock_flag", flat=True)
+        )
         lines = [f"Demo cases: {found.count()}", "", f"{'case status':<26}{'cases':>6}"]
         for status in CaseStatus:
             lines.append(f"{status.value + ' ' + str(status.label):<26}{case_counts.get(status.value, 0):>6}")

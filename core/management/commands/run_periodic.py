@@ -73,7 +73,10 @@ class Command(BaseCommand):
                 now = time.monotonic()
                 for path, (task, every) in schedule.items():
                     if now >= due[path]:
-                        self._enqueue(path, task, report=verbosity > 1)
+                        try:
+                            self._enqueue(path, task, report=verbosity > 1)
+                        except Exception as exc:  # the database restarting, say: keep the clock going
+                            self.stderr.write(f"{path}: not enqueued ({type(exc).__name__}: {exc}); next try later.")
                         due[path] = now + every
                 close_old_connections()
                 time.sleep(max(0.5, min(due.values()) - time.monotonic()))

@@ -27,6 +27,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"演示共享数据已就绪：人口库 {result.people} 人（家庭关系 {result.relations} 条），"
                 f"市场主体库 {result.enterprises} 户，电子证照库 {result.licences} 张，"
-                f"出生医学证明 {result.births} 份，部门记录 {result.records} 条。"
+                f"出生登记 {result.births} 条，部门记录 {result.records} 条。"
             )
         )

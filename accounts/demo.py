@@ -19,6 +19,8 @@ SEED_COUNTIES = {
     "410721": "xinxiang",  # 新乡县
 }
 
+COUNTY_NAMES = {"411421": "民权县", "410702": "红旗区", "410902": "华龙区", "411323": "西峡县", "410721": "新乡县"}
+
 # role -> department function code it works in (None: the whole region)
 ROLE_DEPARTMENT = {
     StaffRole.WINDOW: "ADMIN_APPROVAL",
@@ -83,7 +85,7 @@ def demo_accounts() -> list[dict]:
                 {
                     "username": f"{slug}_{role}",
                     "kind": AccountKind.STAFF,
-                    "name": f"{slug}·{StaffRole(role).label}",
+                    "name": f"{COUNTY_NAMES[code]}·{StaffRole(role).label}",
                     "role": role,
                     "region": code,
                     "department": dept,

@@ -185,7 +185,7 @@ def open_from_workbench(staff: Page, number: str, queue: str) -> None:
 
 
 def point_row(staff: Page, label: str):
-    """The review page's row of a form field (its row header) or a material (its first cell)."""
+    """The review page's row of a form field, found by its row header (the label, “ *” when required)."""
     header = staff.get_by_role("rowheader", name=re.compile("^" + re.escape(label) + r"(\s*\*)?$"))
     return staff.locator("form#correction tr").filter(has=header)
 

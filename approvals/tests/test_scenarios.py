@@ -201,6 +201,14 @@ def test_newborn_prerequisite_denial_stops_dependants_then_withdrawal(media_root
         case = do_withdraw_case(case, "孩子户籍改在外地办理", acting_user=user("citizen"))
     ready = case.events.get(action=CaseAction.RESULTS_READY)  # 统一领取: every item has ended now
     assert ready.detail["all"] is True and certificate.pk in ready.detail["items"]
+
+    from results.services import do_record_delivery, ready_for_delivery
+
+    to_hand_over = ready_for_delivery(case)  # the certificate and the denial letter; nothing for withdrawn items
+    assert {i.name for i in to_hand_over} == {certificate.name, hukou.name}
+    with at("2026-09-29 15:00"):
+        delivery = do_record_delivery(case, to_hand_over, "window", "", "张三", acting_user=user("xinxiang_delivery"))
+    assert delivery.delivered_at is not None and not ready_for_delivery(case)
     assert case.status == CaseStatus.PARTIALLY_COMPLETED  # 出生医学证明 was approved before
     statuses = dict(case.items.values_list("name", "status"))
     assert statuses["《出生医学证明》办理（首签）"] == ItemStatus.APPROVED

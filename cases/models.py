@@ -205,7 +205,7 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(_("actor"), max_length=100)  # "系统" for scheduled work
-    channel = models.CharField(_("channel"), max_length=20, blank=True)  # online, window, department, supervision, system
+    channel = models.CharField(_("channel"), max_length=20, blank=True)  # online, window, department, system…
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20, blank=True)

@@ -361,6 +361,21 @@ def _ids(form: django_forms.Form, prefix: str) -> django_forms.Form:
     return form
 
 
+def _timeline(user, case) -> list[CaseEvent]:
+    """The case's events for staff; a department's reviewer sees the internal notes of their own items and of the
+    case, not those about other departments' items (data minimisation; staff with a region-wide role see all)."""
+    events = list(CaseEvent.objects.filter(case=case).select_related("item").order_by("at", "id"))
+    region_wide = user.is_superuser or any(
+        a.department_id is None or a.role not in services.DECIDING_ROLES for a in user.roles.all()
+    )
+    own = services.departments_of(user)
+    for event in events:
+        event.show_note = bool(event.internal_note) and (
+            region_wide or event.item is None or event.item.department_id in own
+        )
+    return events
+
+
 def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[str, Any] | None = None) -> dict:
     bound = bound or {}
     case = item.case
@@ -391,7 +406,7 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
         "case_items": list(case.items.select_related("department", "assignee").order_by("order", "id")),
         "fields": visible_fields(item),
         "materials": visible_materials(item),
-        "events": list(CaseEvent.objects.filter(case=case).select_related("item").order_by("at", "id")),
+        "events": _timeline(user, case),
         "actions": [(spec, _ids(bound.get(spec.key) or spec.make_form(None, item), spec.key)) for spec in available],
         "may_decide": services.may_decide(user, item),
         "inspections": inspections,

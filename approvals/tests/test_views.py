@@ -255,3 +255,16 @@ def test_urge_is_recorded_as_an_internal_note_on_the_timeline(client_for):
         page = client_for("xinxiang_rev_market").get(task_url(food))
     assert food.events.filter(action=CaseAction.URGE_ITEM, internal_note="请今日受理").exists()
     assert "请今日受理" in page.content.decode()
+
+
+def test_a_reviewer_does_not_see_internal_notes_about_other_departments_items(client_for):
+    with at("2026-11-24 10:00"):
+        case = restaurant_case()
+        fire = item_of(case, FIRE)
+        food = item_of(case, FOOD)
+        assert client_for("xinxiang_supervisor").post(act_url(fire, "urge"), {"note": "消防请加快"}).status_code == 302
+        market_page = client_for("xinxiang_rev_market").get(task_url(food)).content.decode()
+        fire_page = client_for("xinxiang_rev_fire_rescue").get(task_url(fire)).content.decode()
+        supervisor_page = client_for("xinxiang_supervisor").get(task_url(food)).content.decode()
+    assert "消防请加快" not in market_page  # another department's item: the event shows, its internal note does not
+    assert "消防请加快" in fire_page and "消防请加快" in supervisor_page

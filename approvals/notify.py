@@ -15,6 +15,13 @@ def _queue(**kwargs) -> None:
     do_queue_message(**kwargs)
 
 
+def _tell(case, kind: str, subject: str, body: str) -> None:
+    from notifications.services import tell_applicant as tell
+
+    link = reverse("cases:detail", args=[case.number])
+    tell(case.applicant, kind=kind, subject=subject, body=body, link=link, case_number=case.number)
+
+
 def tell_applicant(case_pk: int, kind: str, item_pk: int | None) -> None:
     from cases.models import Case, CaseItem
 
@@ -32,11 +39,7 @@ def tell_applicant(case_pk: int, kind: str, item_pk: int | None) -> None:
         "item.supplement": _("Case %(number)s: “%(item)s” needs a supplement from you; see the case page."),
     }
     body = texts[kind] % {"number": case.number, "item": name}
-    applicant = case.applicant
-    link = reverse("cases:detail", args=[case.number])
-    _queue(recipient=applicant, channel="site", kind=kind, subject=name, body=f"{body} {link}", case_number=case.number)
-    if applicant.mobile:
-        _queue(recipient=applicant, channel="sms", kind=kind, subject=name, body=body, case_number=case.number)
+    _tell(case, kind, name, body)
 
 
 def _department_staff(item):
@@ -119,12 +122,4 @@ def tell_applicant_inspection(inspection_pk: int) -> None:
         "place": inspection.place,
         "department": inspection.organised_by,
     }
-    applicant = case.applicant
-    subject = _("Joint inspection")
-    link = reverse("cases:detail", args=[case.number])
-    kind = "inspection.booked"
-    _queue(
-        recipient=applicant, channel="site", kind=kind, subject=subject, body=f"{body} {link}", case_number=case.number
-    )
-    if applicant.mobile:
-        _queue(recipient=applicant, channel="sms", kind=kind, subject=subject, body=body, case_number=case.number)
+    _tell(case, "inspection.booked", _("Joint inspection"), body)

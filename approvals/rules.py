@@ -63,5 +63,4 @@ DEFAULT_REMEDIES = gettext_lazy(
     "If you disagree with this decision, you may apply for administrative reconsideration within 60 days of "
     "receiving it, or bring an administrative lawsuit within 6 months."
 )  # 行政复议法 第二十条; 行政诉讼法 第四十六条
-ACCEPTANCE_WORKDAYS = 1  # 受理: 1 working day after distribution
 DECISION_AFTER_RELEASE_WORKDAYS = 1  # decision "at once" when the prerequisite's result arrives: by the next day

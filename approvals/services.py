@@ -31,7 +31,7 @@ from accounts.permissions import can
 from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.models import Case, CaseEvent, CaseItem
-from cases.services import Actor, derive_status
+from cases.services import Actor, derive_status, record_event
 from core.errors import ConflictError, UserFacingError
 from workcalendar.clocks import clock_state
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
@@ -99,20 +99,18 @@ def _record(
     detail: dict | None = None,
     at: dt.datetime | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
+    """An item's event: from `before` to the item's status now, with the item's name in the detail."""
+    return record_event(
+        case,
+        action,
+        actor,
         item=item,
-        action=action,
-        at=at or timezone.now(),
-        actor=actor.user,
-        actor_label=actor.label,
-        channel=actor.channel,
-        ip=actor.ip or None,
         from_status=before,
         to_status=item.status,
         summary=summary,
         internal_note=internal_note,
         detail={"item": item.name, **(detail or {})},
+        at=at,
     )
 
 
@@ -124,13 +122,10 @@ def _refresh_case_status(case: Case, actor: Actor) -> None:
     before = case.status
     case.status = status
     case.save(update_fields=["status", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
-        action=CaseAction.ITEM,
-        at=timezone.now(),
-        actor=actor.user,
-        actor_label=actor.label,
-        channel=actor.channel,
+    record_event(
+        case,
+        CaseAction.ITEM,
+        actor,
         from_status=before,
         to_status=status,
         summary=_("Case status: %(status)s.") % {"status": case.get_status_display()},
@@ -182,14 +177,6 @@ def on_case_distributed(case: Case) -> None:
     from . import notify
 
     notify.tell_departments(case.pk)
-
-
-def acceptance_due(calendar: WorkingCalendar, distributed_at: dt.datetime) -> dt.datetime | None:
-    try:
-        day = calendar.add_workdays(timezone.localtime(distributed_at).date(), rules.ACCEPTANCE_WORKDAYS)
-        return calendar.closing_time(day)
-    except CalendarNotConfigured:
-        return None
 
 
 # ---------------------------------------------------------------- acceptance
@@ -672,14 +659,11 @@ def do_book_inspection(
     inspection.items.set(chosen)
     names = "、".join(i.name for i in chosen)
     when = scheduled_at.strftime("%Y-%m-%d %H:%M")
-    CaseEvent.objects.create(
-        case=case,
-        action=CaseAction.BOOK_INSPECTION,
+    record_event(
+        case,
+        CaseAction.BOOK_INSPECTION,
+        Actor(acting_user, ip, "department"),
         at=now,
-        actor=acting_user,
-        actor_label=str(acting_user),
-        channel="department",
-        ip=ip or None,
         from_status=case.status,
         to_status=case.status,
         summary=_("Joint inspection of %(items)s on %(when)s at %(place)s.")
@@ -754,14 +738,11 @@ def do_record_inspection_outcome(
         f"{row.item.name}：{InspectionResult(row.result).label}" + (f"（{row.note}）" if row.note else "")
         for row in rows
     )
-    CaseEvent.objects.create(
-        case=case,
-        action=CaseAction.RECORD_INSPECTION,
+    record_event(
+        case,
+        CaseAction.RECORD_INSPECTION,
+        Actor(acting_user, ip, "department"),
         at=now,
-        actor=acting_user,
-        actor_label=str(acting_user),
-        channel="department",
-        ip=ip or None,
         from_status=case.status,
         to_status=case.status,
         summary=_("Joint inspection outcome: %(outcome)s.") % {"outcome": summary},

@@ -45,24 +45,11 @@ def _texts(case) -> dict[str, tuple[str, str]]:
 
 def tell_applicant(case_pk: int, kind: str) -> None:
     """Queue an SMS and a site message to the applicant about their case (after the change has committed)."""
-    from notifications.services import do_queue_message
+    from notifications.services import tell_applicant as tell
 
     from .models import Case
 
     case = Case.objects.select_related("one_thing", "applicant").get(pk=case_pk)
     subject, body = _texts(case)[kind]
     link = reverse("cases:detail", args=[case.number])
-    applicant = case.applicant
-    do_queue_message(
-        recipient=applicant, channel="site", kind=kind, subject=subject, body=f"{body} {link}", case_number=case.number
-    )
-    if applicant.mobile:
-        do_queue_message(
-            recipient=applicant,
-            mobile=applicant.mobile,
-            channel="sms",
-            kind=kind,
-            subject=subject,
-            body=body,
-            case_number=case.number,
-        )
+    tell(case.applicant, kind=kind, subject=subject, body=body, link=link, case_number=case.number)

@@ -48,7 +48,7 @@ from materials.choices import ACCEPTED_TYPES
 from materials.models import Commitment
 from materials.services import check_file, notice_for_draft
 from oneform.models import ApplicationDraft
-from oneform.services import FormSection, MergedForm, merge_form, validate_values
+from oneform.services import FormSection, MergedForm, effective_values, merge_form, validate_values
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
 from . import rules
@@ -113,7 +113,7 @@ def _actor(acting_user: User | None, ip: str | None, channel: str = "") -> Actor
     return Actor(acting_user, ip, channel)
 
 
-def _record(
+def record_event(
     case: Case,
     action: str,
     actor: Actor,
@@ -228,13 +228,7 @@ def check_submission(draft: ApplicationDraft, *, paper_received: Iterable[str] =
     from shareddata.services import prefill_for
 
     prefill = prefill_for(draft.user, form.keys)
-    values: dict[str, str] = {}
-    for key in form.keys:
-        pre = prefill.get(key)
-        if pre is not None and (pre.authoritative or key not in draft.values):
-            values[key] = pre.value
-        else:
-            values[key] = str(draft.values.get(key, ""))
+    values, _origin = effective_values(form.keys, draft.values, prefill)
     field_errors = validate_values(form, values)
     uploads = {u.material_type.key: u for u in draft.uploads.select_related("material_type")}
     commitments = {c.material_type.key: c for c in draft.commitments.select_related("material_type")}
@@ -402,7 +396,7 @@ def do_submit_case(
     draft.submitted_at = now
     draft.save(update_fields=["submitted_at"])
     actor = _actor(acting_user, ip, case.channel)
-    _record(
+    record_event(
         case,
         CaseAction.FILE_WALK_IN if at_window else CaseAction.SUBMIT,
         actor,
@@ -491,7 +485,7 @@ def do_request_correction(
     case.status = CaseStatus.CORRECTION
     case.review_due_at = None
     case.save(update_fields=["status", "review_due_at", "updated_at"])
-    _record(
+    record_event(
         case,
         CaseAction.REQUEST_CORRECTION,
         _actor(acting_user, ip, "window"),
@@ -526,7 +520,7 @@ def do_save_correction(case: Case, values: Mapping[str, Any], *, acting_user: Us
     before = {k: case.values.get(k) for k in changed}
     case.values = {**case.values, **changed}
     case.save(update_fields=["values", "updated_at"])
-    _record(
+    record_event(
         case,
         CaseAction.CORRECT_VALUES,
         _actor(acting_user, ip, case.channel),
@@ -591,7 +585,7 @@ def _with_file(
             material.content_type, material.size, material.sha256 = content_type, size, sha256
             material.state = MaterialState.UPLOADED
             material.save()
-            _record(
+            record_event(
                 case,
                 action,
                 _actor(acting_user, ip, case.channel if action != CaseAction.ATTACH_SCAN else "window"),
@@ -662,7 +656,7 @@ def do_resubmit_case(case: Case, *, acting_user: User, ip: str | None = None) ->
     case.status = CaseStatus.SUBMITTED
     case.review_due_at = _review_due(case, now) if case.channel == Channel.ONLINE else None
     case.save(update_fields=["status", "review_due_at", "updated_at"])
-    _record(
+    record_event(
         case,
         CaseAction.RESUBMIT,
         _actor(acting_user, ip, case.channel),
@@ -761,7 +755,7 @@ def do_receive_case(
         summary += _(" To be supplied later (容缺): %(list)s.") % {
             "list": "、".join(f"{m.name}（{m.deferred_until:%Y-%m-%d}前）" for m in missing)
         }
-    _record(
+    record_event(
         case,
         CaseAction.RECEIVE,
         _actor(acting_user, ip, "window"),
@@ -820,7 +814,7 @@ def _distribute(case: Case, actor: Actor) -> None:
     case.distributed_at = now
     case.save(update_fields=["distributed_at", "updated_at"])
     departments = list(dict.fromkeys(item.department.name for item in items))
-    _record(
+    record_event(
         case,
         CaseAction.DISTRIBUTE,
         actor,
@@ -900,7 +894,7 @@ def do_withdraw_case(case: Case, reason: str, *, acting_user: User, ip: str | No
     case.review_due_at = None
     case.status = derive_status(case, items)
     case.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "review_due_at", "updated_at"])
-    _record(
+    record_event(
         case,
         CaseAction.WITHDRAW,
         _actor(acting_user, ip, case.channel),

@@ -22,7 +22,8 @@ from workcalendar.clocks import clock_state
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
 from .choices import CaseAction, CaseStatus
-from .models import Case, CaseEvent
+from .models import Case
+from .services import Actor, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +60,11 @@ def scan_review_clocks_now(now: dt.datetime | None = None) -> dict[str, int]:
                 recorded = recorded.filter(at__gte=round_start["at"])
             if recorded.exists():
                 continue
-            CaseEvent.objects.create(
-                case=case,
-                action=action,
+            record_event(
+                case,
+                action,
+                Actor(None, None, "system"),
                 at=now,
-                actor=None,
-                actor_label=_("System"),
-                channel="system",
                 from_status=case.status,
                 to_status=case.status,
                 internal_note=_("Formal review: %(remaining)s") % {"remaining": reading.remaining},

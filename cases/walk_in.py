@@ -32,7 +32,7 @@ from core.validators import normalize_credit_code, normalize_id_number, normaliz
 
 from .choices import CaseAction
 from .models import Case, CaseEvent
-from .services import _actor, _record
+from .services import _actor, record_event
 
 logger = logging.getLogger("yijian.cases.walk_in")
 
@@ -171,7 +171,7 @@ def do_note_walk_in_account(case: Case, *, created_by: User, acting_user: User, 
     if existing is not None:
         return existing
     created_at = timezone.localtime(applicant.date_joined)
-    return _record(
+    return record_event(
         case,
         CaseAction.NOTE,
         _actor(acting_user, ip, "window"),

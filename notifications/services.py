@@ -67,6 +67,20 @@ def do_queue_message(
     return message
 
 
+def tell_applicant(
+    applicant: User, *, kind: str, subject: str, body: str, link: str = "", case_number: str = "", sms: bool = True
+) -> None:
+    """A site message (站内信, with a link to the page) and, when the applicant has a mobile, an SMS (without it)."""
+    site_body = f"{body} {link}" if link else body
+    do_queue_message(
+        recipient=applicant, channel=Channel.SITE, kind=kind, subject=subject, body=site_body, case_number=case_number
+    )
+    if sms and applicant.mobile:
+        do_queue_message(
+            recipient=applicant, channel=Channel.SMS, kind=kind, subject=subject, body=body, case_number=case_number
+        )
+
+
 def _enqueue_delivery(message_id: int) -> None:
     from .tasks import deliver_message as deliver_message_task
 

@@ -241,6 +241,30 @@ def validate_values(merged_form: MergedForm, values: Mapping[str, Any]) -> dict[
     return errors
 
 
+def effective_values(
+    keys: Iterable[str],
+    saved: Mapping[str, Any],
+    prefill: Mapping[str, Any],
+    fallback: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """The value each field takes, and where each pre-filled one came from (key -> PrefilledValue).
+
+    A value from an authoritative source wins (it is shown locked); otherwise what was saved; otherwise the pre-filled
+    value; otherwise `fallback` (e.g. the identity typed at the window), else "".
+    """
+    values: dict[str, str] = {}
+    origin: dict[str, Any] = {}
+    for key in keys:
+        pre = prefill.get(key)
+        if pre is not None and (pre.authoritative or key not in saved):
+            values[key], origin[key] = pre.value, pre
+        elif key in saved:
+            values[key] = str(saved[key])
+        else:
+            values[key] = (fallback or {}).get(key, "")
+    return values, origin
+
+
 # ---------------------------------------------------------------- drafts
 
 

@@ -95,16 +95,7 @@ def _save(request: HttpRequest, page: Page) -> ApplicationDraft:
 
 def _shown_values(page: Page) -> tuple[dict[str, str], dict[str, PrefilledValue]]:
     """key -> the value to show (locked source value, else the draft's, else pre-filled), and where it came from."""
-    saved = page.draft.values if page.draft else {}
-    shown: dict[str, str] = {}
-    origin: dict[str, PrefilledValue] = {}
-    for key in page.form.keys:
-        pre = page.prefill.get(key)
-        if pre is not None and (pre.authoritative or key not in saved):
-            shown[key], origin[key] = pre.value, pre
-        else:
-            shown[key] = str(saved.get(key, ""))
-    return shown, origin
+    return services.effective_values(page.form.keys, page.draft.values if page.draft else {}, page.prefill)
 
 
 def _render(request: HttpRequest, page: Page, errors: dict[str, str], status: int = 200) -> HttpResponse:

@@ -17,12 +17,9 @@ def _queue(**kwargs) -> None:
 
 
 def _tell_applicant(case, kind: str, subject: str, body: str, link: str, *, sms: bool = True) -> None:
-    applicant = case.applicant
-    _queue(
-        recipient=applicant, channel="site", kind=kind, subject=subject, body=f"{body} {link}", case_number=case.number
-    )
-    if sms and applicant.mobile:
-        _queue(recipient=applicant, channel="sms", kind=kind, subject=subject, body=body, case_number=case.number)
+    from notifications.services import tell_applicant
+
+    tell_applicant(case.applicant, kind=kind, subject=subject, body=body, link=link, case_number=case.number, sms=sms)
 
 
 def tell_applicant_ready(case_pk: int, item_pks: list[int]) -> None:

@@ -51,7 +51,7 @@ from accounts.permissions import can
 from approvals.services import departments_of
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, Channel, ItemStatus
 from cases.models import Case, CaseEvent, CaseItem
-from cases.services import Actor, is_window_staff_for
+from cases.services import Actor, is_window_staff_for, record_event
 from catalog.choices import DeliveryMethod
 from core.errors import ConflictError, UserFacingError
 from core.validators import normalize_mobile, validate_mobile
@@ -139,20 +139,19 @@ def _record(
     detail: dict | None = None,
     at: dt.datetime | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
+    """An event that changes no state: before = after (the item's status, else the case's)."""
+    status = item.status if item is not None else case.status
+    return record_event(
+        case,
+        action,
+        actor,
         item=item,
-        action=action,
-        at=at or timezone.now(),
-        actor=actor.user,
-        actor_label=actor.label,
-        channel=actor.channel,
-        ip=actor.ip or None,
-        from_status=item.status if item is not None else case.status,  # nothing changes state: before = after
-        to_status=item.status if item is not None else case.status,
+        from_status=status,
+        to_status=status,
         summary=summary,
         internal_note=internal_note,
-        detail=detail or {},
+        detail=detail,
+        at=at,
     )
 
 

@@ -9,12 +9,9 @@ items depending on it, then the applicant withdraws the rest.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
-import time_machine
 
-from accounts.models import User
 from approvals import services
 from cases.choices import CaseAction, CaseStatus, ItemStatus
 from cases.models import Case, CaseItem
@@ -26,18 +23,9 @@ from core.errors import ConflictError, UserFacingError
 from guidance.metrics import fullest_answers
 from oneform.services import do_save_draft
 
+from .conftest import RESTAURANT_ALL, SHANGHAI, at, user
+
 pytestmark = pytest.mark.django_db
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-RESTAURANT_ALL = {"q": {"dine_in": "dining_commitment", "signboard": "install"}, "skip": [], "lic": []}
-
-
-def at(text: str):
-    """Travel to a moment in Beijing time (the clock stands still there)."""
-    return time_machine.travel(dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI), tick=False)
-
-
-def user(username: str) -> User:
-    return User.objects.get(username=username)
 
 
 def one_thing(name: str) -> OneThing:

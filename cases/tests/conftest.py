@@ -53,8 +53,9 @@ ENTERPRISE_VALUES = {
 }
 
 
-def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+def pdf(name: str = "scan.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    """An upload named like a PDF; its content is a minimal PDF unless given."""
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def sample_value(field) -> str:

@@ -6,13 +6,12 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from cases import rules, services
 from cases.choices import CaseAction, CaseStatus, Channel, ItemStatus, MaterialState, PointKind
 from cases.models import Case, CaseEvent, CorrectionNotice
-from catalog.choices import ElementType, OneThingStatus
+from catalog.choices import OneThingStatus
 from catalog.models import MaterialType, OneThing
 from core.errors import ConflictError, UserFacingError
 from materials.services import do_sign_commitment, do_upload_material, notice_for_draft
@@ -22,43 +21,18 @@ from shareddata.choices import ConsentScope
 from shareddata.services import do_grant_consent
 from workcalendar.services import WorkingCalendar
 
+from .conftest import pdf, sample_value
+
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 # 开办餐饮店 with dine-in seats (fire check) and a signboard: every item in
 RESTAURANT_ALL = {"q": {"dine_in": "dining_commitment", "signboard": "install"}, "skip": [], "lic": []}
 DEFERRABLE = {"food_safety_rules", "health_certificate", "fire_safety_plan"}  # 容缺 in the spec
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def restaurant() -> OneThing:
     return OneThing.objects.get(region__code="410721", name="开办餐饮店", status=OneThingStatus.PUBLISHED)
-
-
-def sample_value(field) -> str:
-    """A valid value of the field's type (the demo enterprise's numbers where the type needs a real one)."""
-    return {
-        ElementType.DATE: "2026-03-07",
-        ElementType.INTEGER: "40",
-        ElementType.DECIMAL: "120.5",
-        ElementType.BOOLEAN: "true",
-        ElementType.CHOICE: field.choices[0] if field.choices else "示例",
-        ElementType.ID_NUMBER: "410721199003070010",
-        ElementType.CREDIT_CODE: "91410721MA44XJ2R3B",
-        ElementType.PHONE: "13800000002",
-        ElementType.EMAIL: "demo@example.com",
-    }.get(field.type, "新乡县示例内容")
-
-
-def pdf(name: str = "scan.pdf", content: bytes = PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def ready_draft(one_thing: OneThing, username: str = "enterprise", *, skip: set[str] = DEFERRABLE) -> ApplicationDraft:

@@ -53,6 +53,7 @@ from oneform.services import (
     MergedField,
     MergedForm,
     do_save_draft,
+    effective_values,
     find_draft,
     may_act_for_applicant,
     merge_form,
@@ -457,19 +458,9 @@ class Intake:
     def shown_values(self) -> tuple[dict[str, str], dict[str, PrefilledValue]]:
         """key -> the value to show (locked source value, else the draft's, else pre-filled or the identity typed
         at the counter), and where a pre-filled value came from."""
-        saved = self.draft.values if self.draft else {}
         identity = IDENTITY_VALUES.get(self.applicant.kind, {})
-        shown: dict[str, str] = {}
-        origin: dict[str, PrefilledValue] = {}
-        for key in self.form.keys:
-            pre = self.prefill.get(key)
-            if pre is not None and (pre.authoritative or key not in saved):
-                shown[key], origin[key] = pre.value, pre
-            elif key in saved:
-                shown[key] = str(saved[key])
-            else:
-                shown[key] = str(getattr(self.applicant, identity[key], "")) if key in identity else ""
-        return shown, origin
+        typed = {key: str(getattr(self.applicant, attribute, "")) for key, attribute in identity.items()}
+        return effective_values(self.form.keys, self.draft.values if self.draft else {}, self.prefill, typed)
 
 
 def _intake(request: HttpRequest, applicant_id: int, code: str) -> Intake:

@@ -7,6 +7,8 @@ ALLOWED_HOSTS  comma-separated
 YIJIAN_DEV_OUTBOX  "1" (default, for the demo): /notifications/outbox/ lists every message, login codes
                    included, to anyone; set "0" in production
 YIJIAN_NOTIFICATION_SENDER  dotted path of the SMS sender (default: log to the console)
+YIJIAN_PUBLIC_URL  the address citizens reach the platform at (default http://127.0.0.1:8000): QR codes on
+                   guides, receipts, decisions and e-licences point there
 YIJIAN_TASKS_BACKEND  the background task backend (default: the database queue, run by `manage.py db_worker`);
                       the test suite sets django_tasks.backends.immediate.ImmediateBackend (conftest.py)
 """
@@ -155,6 +157,9 @@ CLOCK_WARNING_WORKING_MINUTES = 30
 
 # Notifications (notifications app): the sender that delivers SMS, a notifications.senders.Sender subclass. The
 # default writes each message to the log ("yijian.outbox", on the console) instead of sending it.
+# QR codes on paper point here; the printed documents outlive any request, so this is a setting, not request.host.
+PUBLIC_URL = os.environ.get("YIJIAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 NOTIFICATION_SENDER = os.environ.get("YIJIAN_NOTIFICATION_SENDER", "notifications.senders.ConsoleSender")
 # The developer outbox (/notifications/outbox/) shows every message, login codes included, to anyone: on by default
 # because the default set-up is a demo without an SMS gateway; always on while DEBUG. Set YIJIAN_DEV_OUTBOX=0 in

@@ -14,3 +14,5 @@ class ApprovalsConfig(AppConfig):
 
         if services.on_case_distributed not in case_services.ON_DISTRIBUTED:
             case_services.ON_DISTRIBUTED.append(services.on_case_distributed)
+        if services.on_case_withdrawn not in case_services.ON_WITHDRAWN:
+            case_services.ON_WITHDRAWN.append(services.on_case_withdrawn)

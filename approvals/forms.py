@@ -135,6 +135,14 @@ class BookInspectionForm(forms.Form):
         self.fields["items"].label_from_instance = lambda item: f"{item.name}（{item.department}）"
 
 
+class CancelInspectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=500,
+        error_messages={"required": _("Say why the inspection is cancelled.")},
+    )
+
+
 class OutcomeForm(forms.Form):
     """One result and note per item of the inspection: result_<pk>, note_<pk>."""
 

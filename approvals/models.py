@@ -32,6 +32,11 @@ class JointInspection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(  # None: by the system (the case was withdrawn)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["case", "scheduled_at", "id"]

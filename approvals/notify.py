@@ -123,3 +123,17 @@ def tell_applicant_inspection(inspection_pk: int) -> None:
         "department": inspection.organised_by,
     }
     _tell(case, "inspection.booked", _("Joint inspection"), body)
+
+
+def tell_applicant_inspection_cancelled(inspection_pk: int) -> None:
+    """A booked joint inspection was called off (站内信 and SMS): nobody need wait at the premises."""
+    from .models import JointInspection
+
+    inspection = JointInspection.objects.select_related("case__applicant").get(pk=inspection_pk)
+    case = inspection.case
+    body = _("Case %(number)s: the joint inspection booked for %(when)s is cancelled (%(reason)s).") % {
+        "number": case.number,
+        "when": timezone.localtime(inspection.scheduled_at).strftime("%Y-%m-%d %H:%M"),
+        "reason": inspection.cancel_reason,
+    }
+    _tell(case, "inspection.cancelled", _("Joint inspection cancelled"), body)

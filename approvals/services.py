@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -516,10 +517,15 @@ def do_urge_item(item: CaseItem, note: str, *, acting_user: User, ip: str | None
 # ---------------------------------------------------------------- deadline scan
 
 
+def acceptance_warning() -> dt.timedelta:
+    """How long before the acceptance limit an item turns 预警 (settings.CLOCK_WARNING_ACCEPTANCE_WORKING_MINUTES)."""
+    return dt.timedelta(minutes=settings.CLOCK_WARNING_ACCEPTANCE_WORKING_MINUTES)
+
+
 def item_clock(item: CaseItem, now: dt.datetime, calendar: WorkingCalendar):
     """The clock that matters for the item now: acceptance while queued, the decision once accepted."""
     if item.status == ItemStatus.QUEUED:
-        return clock_state(item.acceptance_due_at, now=now, calendar=calendar)
+        return clock_state(item.acceptance_due_at, now=now, warn_before=acceptance_warning(), calendar=calendar)
     if item.status in (ItemStatus.ACCEPTED, ItemStatus.PRE_REVIEW):
         return clock_state(item.decision_due_on, now=now, calendar=calendar)
     if item.status == ItemStatus.SUPPLEMENT:
@@ -749,3 +755,61 @@ def do_record_inspection_outcome(
         detail={"inspection": inspection.pk, "outcomes": {row.item.name: [row.result, row.note] for row in rows}},
     )
     return inspection
+
+
+@transaction.atomic
+def do_cancel_inspection(
+    inspection,
+    reason: str,
+    *,
+    acting_user: User | None,
+    ip: str | None = None,
+    channel: str = "department",
+):
+    """Call off a planned joint inspection, with the reason; the applicant is told. The lead department does it,
+    or the system when the case is withdrawn (acting_user None). A held or cancelled inspection stays as it is."""
+    from .choices import InspectionStatus
+    from .models import JointInspection
+
+    case = (
+        Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region")
+        .get(pk=inspection.case_id)
+    )  # fmt: skip
+    inspection = JointInspection.objects.select_for_update().order_by().get(pk=inspection.pk)
+    if acting_user is not None:
+        _check_organiser(acting_user, case)
+    if inspection.status != InspectionStatus.PLANNED:
+        raise ConflictError(
+            _("This inspection is “%(status)s”; it can no longer be cancelled.")
+            % {"status": inspection.get_status_display()}
+        )
+    reason = _text(reason)
+    if not reason:
+        raise UserFacingError(_("Say why the inspection is cancelled."))
+    now = timezone.now()
+    inspection.status = InspectionStatus.CANCELLED
+    inspection.cancelled_at, inspection.cancel_reason, inspection.cancelled_by = now, reason, acting_user
+    inspection.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by"])
+    when = timezone.localtime(inspection.scheduled_at).strftime("%Y-%m-%d %H:%M")
+    record_event(
+        case,
+        CaseAction.CANCEL_INSPECTION,
+        Actor(acting_user, ip, channel),
+        at=now,
+        from_status=case.status,
+        to_status=case.status,
+        summary=_("Joint inspection of %(when)s cancelled: %(reason)s") % {"when": when, "reason": reason},
+        detail={"inspection": inspection.pk, "scheduled_at": inspection.scheduled_at.isoformat()},
+    )
+    from . import notify
+
+    transaction.on_commit(lambda: notify.tell_applicant_inspection_cancelled(inspection.pk))
+    return inspection
+
+
+def on_case_withdrawn(case: Case) -> None:
+    """cases.services.ON_WITHDRAWN: inspections still planned for a withdrawn case are called off."""
+    from .choices import InspectionStatus
+
+    for inspection in case.inspections.filter(status=InspectionStatus.PLANNED).order_by("pk"):
+        do_cancel_inspection(inspection, _("The application was withdrawn."), acting_user=None, channel="system")

@@ -390,6 +390,8 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
         if may_organise and inspection.status == InspectionStatus.PLANNED:
             key = f"outcome-{inspection.pk}"
             inspection.outcome_form = _ids(bound.get(key) or forms.OutcomeForm(inspection=inspection), key)
+            cancel_key = f"cancel-{inspection.pk}"
+            inspection.cancel_form = bound.get(cancel_key) or forms.CancelInspectionForm(prefix=cancel_key)
     book_form = None
     if may_organise and case_rules.is_allowed(case.status, CaseAction.ITEM):
         book_form = _ids(bound.get("book") or forms.BookInspectionForm(case=case), "book")
@@ -398,6 +400,7 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
         "case": case,
         "now": now,
         "acceptance_done_at": item.accepted_at or (item.decided_at if ended else None),
+        "acceptance_warning": services.acceptance_warning(),
         "decision_now": item.paused_at if paused and item.paused_at else now,
         "decision_done_at": item.decided_at if ended else None,
         "paused": paused,
@@ -518,4 +521,28 @@ def record_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> Http
     except UserFacingError as exc:
         return _refused(request, user, pk, exc, {key: form})
     messages.success(request, _("The outcome of the joint inspection was recorded."))
+    return redirect(reverse("approvals:task", args=[pk]) + "#inspections")
+
+
+@login_required
+@require_POST
+def cancel_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
+    user = _staff(request)
+    item = get_item(user, pk)
+    inspection = item.case.inspections.filter(pk=inspection_pk).first()
+    if inspection is None:
+        raise Http404
+    if not services.may_organise_inspection(user, item.case):
+        messages.error(request, _("Only the lead department can organise a joint inspection of this case."))
+        return _render_task(request, user, pk, status=403)
+    key = f"cancel-{inspection.pk}"
+    form = forms.CancelInspectionForm(request.POST, prefix=key)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the marked fields."))
+        return _render_task(request, user, pk, {key: form}, status=400)
+    try:
+        services.do_cancel_inspection(inspection, form.cleaned_data["reason"], acting_user=user, ip=_ip(request))
+    except UserFacingError as exc:
+        return _refused(request, user, pk, exc, {key: form})
+    messages.success(request, _("The joint inspection is cancelled; the applicant was told."))
     return redirect(reverse("approvals:task", args=[pk]) + "#inspections")

@@ -138,3 +138,6 @@ class CaseAction(models.TextChoices):
     NOTE = "note", _("Note")  # 备注
     BOOK_INSPECTION = "book_inspection", _("Joint inspection booked")  # 联合勘验（评审）已安排
     RECORD_INSPECTION = "record_inspection", _("Joint inspection outcome recorded")  # 联合勘验（评审）结果
+    CANCEL_INSPECTION = "cancel_inspection", _("Joint inspection cancelled")  # 联合勘验（评审）取消
+    ISSUE_DOCUMENT = "issue_document", _("Document issued")  # 出具文书（回执、通知书、决定书、送达凭证…）
+    REVOKE_DOCUMENT = "revoke_document", _("Document revoked")  # 文书撤销

@@ -40,6 +40,10 @@ class ImportForm(forms.Form):
         return f
 
 
+GUIDE_EDIT_FIELDS = ["intermediary_services", "special_steps", "enquiry", "remedies", "appointment_required",
+                     "in_person_required", "all_parties_present", "photo_note", "special_notes"]  # fmt: skip
+
+
 class OneThingEditForm(forms.Form):
     """Guide fields of a draft (or listed) one-thing; saved through services.do_update_one_thing."""
 
@@ -57,6 +61,22 @@ class OneThingEditForm(forms.Form):
     phone = forms.CharField(label=_("Consultation phone"), required=False, max_length=50)
     deadline_text = forms.CharField(label=_("Completion deadline"), required=False, max_length=100)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # service guide elements (guides/elements.py)
+    intermediary_services = forms.CharField(
+        label=_("Intermediary services"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    special_steps = forms.CharField(label=_("Special steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    enquiry = forms.CharField(
+        label=_("Progress and result enquiry"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    remedies = forms.CharField(
+        label=_("Administrative remedies"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    appointment_required = forms.NullBooleanField(label=_("Appointment required"), required=False)
+    in_person_required = forms.NullBooleanField(label=_("Applicant must come in person"), required=False)
+    all_parties_present = forms.NullBooleanField(label=_("All parties must be present"), required=False)
+    photo_note = forms.CharField(label=_("Photo reminder"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    special_notes = forms.CharField(label=_("Other notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason for the change"), max_length=500)
 
     def __init__(self, *args, region=None, **kwargs):

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from core.errors import Problem, ValidationReport
 from core.graphs import find_cycle
+from guides.services import do_write_guide_snapshot, ensure_guide_snapshot
 from regions.choices import DepartmentKind, RegionLevel
 from regions.models import Department, Region
 from regions.services import normalise_spelling, resolve_cell
@@ -56,6 +57,11 @@ ITEM_DETAIL_KEYS = {
     "kind", "subject", "legal_basis", "conditions", "legal_days", "promised_days", "fee", "result",
     "review_points", "materials", "fields",
 }  # fmt: skip
+
+
+# Guide elements of a spec (docs/catalog-data.md), copied to OneThing fields of the same name.
+GUIDE_TEXT_KEYS = ("intermediary_services", "special_steps", "enquiry", "remedies", "photo_note", "special_notes")
+GUIDE_FLAG_KEYS = ("appointment_required", "in_person_required", "all_parties_present")
 
 
 @dataclass
@@ -341,6 +347,7 @@ class CatalogLoader:
             if cycle:
                 self.problem(where, "前置事项形成循环：" + " → ".join(cycle), None, "prerequisites")
             self._check_situations(where, doc, item_names)
+            self._check_guide_keys(where, doc)
             if doc.get("lead") and self.resolve_department(region, doc["lead"]) is None:
                 self.problem(where, f"未知牵头单位“{doc['lead']}”", None, "lead")
             self.plan.specs.append({**doc, "region": region, "name": name, "_file": where, "_entry": entry})
@@ -378,6 +385,18 @@ class CatalogLoader:
         for f in it.get("fields") or []:
             if f.get("element") not in self.plan.elements:
                 self.problem(where, f"事项“{it['name']}”的数据元“{f.get('element')}”未定义", row, "fields.element")
+
+    def _check_guide_keys(self, where: str, doc: dict) -> None:
+        for key in GUIDE_FLAG_KEYS:
+            if doc.get(key) is not None and not isinstance(doc[key], bool):
+                self.problem(where, f"{key} 应为 true 或 false", None, key)
+        mistakes = doc.get("common_mistakes") or []
+        if not isinstance(mistakes, list) or any(
+            not isinstance(m, (str, dict)) or (isinstance(m, dict) and not m.get("wrong")) for m in mistakes
+        ):
+            self.problem(
+                where, "common_mistakes 应为列表，每项为文字或含 wrong（及 right）的映射", None, "common_mistakes"
+            )
 
     def _check_situations(self, where: str, doc: dict, item_names: set[str]) -> None:
         seen_options: set[str] = set()
@@ -571,6 +590,7 @@ class CatalogLoader:
         fingerprint = self._fingerprint(base, spec, overrides, template.source_hash if template else None, details)
         row = OneThing.objects.filter(code=code, version=1).first()
         if row is not None and row.source_hash == fingerprint:
+            ensure_guide_snapshot(row)
             return row, False
         before = services.snapshot(row) if row is not None else None
         if row is None:
@@ -601,6 +621,13 @@ class CatalogLoader:
         for f in ("address", "hours", "phone", "complaint_phone"):
             setattr(row, f, str(doc.get(f) or ""))
         row.delivery_methods = list(doc.get("delivery") or [])
+        for f in GUIDE_TEXT_KEYS:
+            setattr(row, f, str(doc.get(f) or "").strip())
+        for f in GUIDE_FLAG_KEYS:
+            setattr(row, f, doc.get(f))
+        row.common_mistakes = [
+            m if isinstance(m, dict) else {"wrong": str(m), "right": ""} for m in doc.get("common_mistakes") or []
+        ]
         row.adopted_from = template
         row.source_hash = fingerprint
         row.status = OneThingStatus.PUBLISHED
@@ -629,6 +656,8 @@ class CatalogLoader:
             row.status = OneThingStatus.LISTED
         row.specification = services.assess_specification(row)
         row.save()
+        if row.status == OneThingStatus.PUBLISHED:
+            do_write_guide_snapshot(row, replace=True)  # the seed rewrote this version: its guide follows
         services.record_change(
             row,
             "load",
@@ -693,6 +722,7 @@ class CatalogLoader:
         item.fee_basis = str(fee.get("basis") or "")
         item.result_name = result.get("name") or ""
         item.result_kind = result.get("kind") or ""
+        item.result_sample = str(result.get("sample") or "").strip()
         item.review_points = list(d.get("review_points") or [])
         item.is_specified = True
         if d.get("level"):

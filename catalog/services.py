@@ -193,6 +193,16 @@ EDITABLE_FIELDS = (
     "delivery_methods",
     "deadline_text",
     "note",
+    "intermediary_services",
+    "special_steps",
+    "enquiry",
+    "remedies",
+    "appointment_required",
+    "in_person_required",
+    "all_parties_present",
+    "photo_note",
+    "special_notes",
+    "common_mistakes",
 )
 
 
@@ -235,6 +245,9 @@ def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reaso
     cycle = prerequisite_cycle(one_thing)
     if cycle:
         raise UserFacingError(_("Prerequisites form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)})
+    from guides.services import check_guide_complete, do_write_guide_snapshot  # guides builds on the catalog
+
+    check_guide_complete(one_thing)
     before_status = one_thing.status
     previous = list(
         OneThing.objects.order_by()
@@ -257,6 +270,7 @@ def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reaso
     one_thing.published_at = timezone.now()
     one_thing.specification = assess_specification(one_thing)
     one_thing.save()
+    do_write_guide_snapshot(one_thing)
     record_change(
         one_thing,
         "publish",
@@ -459,6 +473,7 @@ def adopt_service_item(template: ServiceItem, region: Region, department: Depart
                 "fee_basis",
                 "result_name",
                 "result_kind",
+                "result_sample",
                 "review_points",
                 "is_specified",
             )

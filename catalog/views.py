@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can, regions_for
 from core.errors import UserFacingError, ValidationReport
+from guides.elements import missing_elements as guide_missing_elements
 from regions.models import Region
 
 from . import queries, services
 from .choices import OneThingStatus
-from .forms import CatalogFilterForm, ImportForm, ItemEditForm, OneThingEditForm, ReasonForm
+from .forms import GUIDE_EDIT_FIELDS, CatalogFilterForm, ImportForm, ItemEditForm, OneThingEditForm, ReasonForm
 from .models import CatalogChange, OneThing, OneThingItem
 
 PAGE_SIZE = 30
@@ -110,6 +111,9 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_publish": can(request.user, "catalog.publish", one_thing.region),
             "reason_form": ReasonForm(),
             "all_versions": OneThing.objects.filter(code=one_thing.code).order_by("-version"),
+            "guide_missing": guide_missing_elements(one_thing)
+            if "publish" in services.ALLOWED_ACTIONS[one_thing.status]
+            else None,
         }
     )
     return render(request, "catalog/manage_detail.html", context)
@@ -198,7 +202,7 @@ def manage_import(request: HttpRequest) -> HttpResponse:
 
 
 EDIT_FIELDS = ["name", "lead_department", "summary", "service_object", "conditions", "address", "hours", "phone",
-               "deadline_text", "note"]  # fmt: skip
+               "deadline_text", "note", *GUIDE_EDIT_FIELDS]  # fmt: skip
 
 
 def _same(new, old) -> bool:

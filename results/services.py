@@ -55,6 +55,7 @@ from cases.services import Actor, is_window_staff_for, record_event
 from catalog.choices import DeliveryMethod
 from core.errors import ConflictError, UserFacingError
 from core.validators import normalize_mobile, validate_mobile
+from workcalendar.services import CalendarNotConfigured, WorkingCalendar, local
 
 from . import rules
 from .choices import LICENCE_RESULT_KINDS, DeliveryMode, LicenceStatus, Verification
@@ -498,6 +499,25 @@ def ready_since(case: Case, items: list[CaseItem], ready: list[CaseItem]) -> dt.
     return min((i.decided_at for i in ready if i.decided_at), default=case.updated_at)
 
 
+def delivery_due(since: dt.datetime | None, method: str, calendar: WorkingCalendar | None = None) -> dt.datetime | None:
+    """When results that reached the certificate window at `since` must be delivered by `method`.
+
+    送达 the same day (004 四(二)5 “应当于当天按照申请人确定的领取方式送达”; 000 第十六条, 001 第十七条): posting
+    and releasing for download fall due at that day's closing time; results that arrive after closing time or on a
+    rest day, at the close of the next working day. Pickup at the window waits for the applicant, who was told
+    the moment the results were ready (RESULTS_READY): no clock runs against the window then (None).
+    Raises CalendarNotConfigured for a year nobody configured, like every clock.
+    """
+    if since is None or method == DeliveryMethod.WINDOW:
+        return None
+    calendar = calendar or WorkingCalendar()
+    moment = local(since)
+    day = moment.date()
+    if calendar.is_workday(day) and moment < calendar.closing_time(day):
+        return calendar.closing_time(day)
+    return calendar.closing_time(calendar.add_workdays(day, 1))
+
+
 @transaction.atomic
 def do_announce_ready(case: Case) -> list[CaseItem]:
     """Tell the applicant results are ready: once for 统一领取, once per result for 分别领取 (idempotent)."""
@@ -611,6 +631,10 @@ def do_record_delivery(
         recipient_name = recipient_name or _holder(case.applicant)[0][:50]
     now = timezone.now()
     delivered = [i for i in ready if i.pk in wanted]
+    try:
+        due = delivery_due(ready_since(case, all_items, delivered), method)
+    except CalendarNotConfigured:
+        due = None  # the delivery is recorded all the same; only its timeliness cannot be judged
     delivery = Delivery.objects.create(
         case=case,
         mode=choice.mode,
@@ -643,6 +667,8 @@ def do_record_delivery(
             "items": [i.pk for i in delivered],
             "method": method,
             "tracking_number": delivery.tracking_number,
+            "due": due.isoformat() if due else None,  # the same-day limit (delivery_due), for supervision
+            "late": bool(due and now > due),
         },
         at=now,
     )

@@ -4,7 +4,7 @@ verify (results:verify)
     Public e-licence verification (电子证照核验), `?n=<number>&c=<code>`: title, number, the holder's name masked,
     issue date, validity and status, and nothing unless number and code match.
 mine (results:mine), licence_download (results:licence_download)
-    The applicant's e-licences (个人中心) and an HTML rendering of one to keep or print (PDF: issue 5).
+    The applicant's e-licences (个人中心) and the PDF of one to keep or print (results/documents.py).
 delivery (results:delivery)
     The applicant's way of receiving the results of a case (统一领取 / 分别领取; window, post, download), what is
     ready and what was delivered.
@@ -35,6 +35,8 @@ from cases import queries as case_queries
 from cases.choices import CaseAction
 from cases.models import Case, CaseItem
 from core.errors import UserFacingError
+from core.pdf import pdf_response
+from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
 from . import documents, rules, services
 from .forms import ArchiveForm, DeliveryChoiceForm, RecordDeliveryForm, VerifyForm
@@ -90,13 +92,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def licence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The licence as one HTML file (the holder only; anyone else: 404)."""
-    licence = ELicence.objects.select_related("department", "holder").filter(pk=pk, holder=request.user).first()
+    """The licence as a PDF (the holder only; anyone else: 404)."""
+    licence = (
+        ELicence.objects.select_related("department", "holder", "item", "case")
+        .filter(pk=pk, holder=request.user)
+        .first()
+    )
     if licence is None:
         raise Http404
-    response = HttpResponse(documents.licence_html(request, licence), content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{documents.licence_filename(licence, "html")}"'
-    return response
+    return pdf_response(documents.licence_pdf(licence), documents.licence_filename(licence, "pdf"), inline=False)
 
 
 # ---------------------------------------------------------------- the applicant's way of receiving results
@@ -176,6 +180,8 @@ class ReadyRow:
     since: object
     form: RecordDeliveryForm
     items: list[CaseItem] = field(default_factory=list)
+    due: object = None  # services.delivery_due: same-day delivery for post and download
+    due_problem: str = ""  # why no due date could be computed (an unconfigured calendar year)
 
 
 def _window_user(request: HttpRequest):
@@ -201,6 +207,7 @@ def _ready_rows(user, forms: dict[int, RecordDeliveryForm]) -> list[ReadyRow]:
     candidates = case_queries.restrict(user, "result.deliver").filter(undelivered, received_at__isnull=False)
     cases = list(_with_results(candidates.distinct().order_by("id"))[:QUEUE_LIMIT])
     delivered = services.delivered_item_ids(cases)
+    calendar = WorkingCalendar()
     rows = []
     for case in cases:
         items = list(case.items.all())
@@ -210,8 +217,14 @@ def _ready_rows(user, forms: dict[int, RecordDeliveryForm]) -> list[ReadyRow]:
             continue
         initial = {"items": [str(i.pk) for i in ready], "method": choice.method, "recipient_name": choice.recipient}
         form = forms.get(case.pk) or RecordDeliveryForm(ready=ready, initial=initial, prefix=f"c{case.pk}")
-        rows.append(ReadyRow(case, choice, ready, services.ready_since(case, items, ready), form, items))
-    rows.sort(key=lambda r: (r.since or timezone.now(), r.case.pk))
+        row = ReadyRow(case, choice, ready, services.ready_since(case, items, ready), form, items)
+        try:
+            row.due = services.delivery_due(row.since, choice.method, calendar)
+        except CalendarNotConfigured as exc:
+            row.due_problem = exc.message
+        rows.append(row)
+    # what falls due first (same-day posting and downloads), then the longest waiting
+    rows.sort(key=lambda r: (r.due or r.since or timezone.now(), r.case.pk))
     return rows
 
 

@@ -15,7 +15,11 @@ def check_office_hours(app_configs, **kwargs) -> list[Error]:
         errors.append(
             Error(str(exc), hint='e.g. YIJIAN_OFFICE_HOURS="09:00-12:00,13:00-17:00"', id="workcalendar.E001")
         )
-    for name in ("CLOCK_WARNING_WORKING_DAYS", "CLOCK_WARNING_WORKING_MINUTES"):
+    for name in (
+        "CLOCK_WARNING_WORKING_DAYS",
+        "CLOCK_WARNING_WORKING_MINUTES",
+        "CLOCK_WARNING_ACCEPTANCE_WORKING_MINUTES",
+    ):
         value = getattr(settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             errors.append(Error(f"{name} must be a whole number >= 0, not {value!r}.", id="workcalendar.E002"))

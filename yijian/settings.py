@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "cases",
     "approvals",
     "results",
+    "documents",
     "notifications",
+    "guides",
     "django_tasks",  # Django's task API (django.tasks from Django 6.0), backported
     "django_tasks_db",  # its database backend: the queue is a table, `manage.py db_worker` runs it
 ]
@@ -154,6 +156,9 @@ OFFICE_HOURS = tuple(
 # hour-based limits (the 2-hour clocks) this many working minutes ahead.
 CLOCK_WARNING_WORKING_DAYS = 1
 CLOCK_WARNING_WORKING_MINUTES = 30
+# The departments' 1-working-day acceptance limit (受理) falls due at a closing time: warn this many working hours
+# ahead, so that a reviewer still has the time to act (the 30-minute default is for the 2-hour clocks).
+CLOCK_WARNING_ACCEPTANCE_WORKING_MINUTES = 120
 
 # Notifications (notifications app): the sender that delivers SMS, a notifications.senders.Sender subclass. The
 # default writes each message to the log ("yijian.outbox", on the console) instead of sending it.

@@ -13,5 +13,7 @@ urlpatterns = [
     path("tasks/", include("approvals.urls")),
     path("notifications/", include("notifications.urls")),
     path("results/", include("results.urls")),
+    path("documents/", include("documents.urls")),
+    path("guides/", include("guides.urls")),
     path("", include("catalog.urls")),
 ]

@@ -165,3 +165,62 @@ def test_inspection_through_the_task_page(client_for):
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.DONE
     assert inspection.outcomes.get(item=fire).note == "疏散通道堵塞"
+
+
+def test_lead_cancels_a_planned_inspection_and_the_applicant_is_told(client_for, django_capture_on_commit_callbacks):
+    with at("2026-11-24 10:00"):
+        case = restaurant_case()
+        food, fire = item_of(case, FOOD), item_of(case, FIRE)
+        inspection = book(case, [food, fire])
+        url = reverse("approvals:cancel_inspection", args=[fire.pk, inspection.pk])
+        key = f"cancel-{inspection.pk}"
+        page = client_for("xinxiang_lead").get(reverse("approvals:task", args=[fire.pk]))
+        assert reverse("approvals:cancel_inspection", args=[fire.pk, inspection.pk]) in page.content.decode()
+        # a department reviewer does not organise; the lead must give a reason
+        assert client_for("xinxiang_rev_fire_rescue").post(url, {f"{key}-reason": "改期"}).status_code == 403
+        no_reason = client_for("xinxiang_lead").post(url, {f"{key}-reason": "  "})
+        assert no_reason.status_code == 400
+        assert JointInspection.objects.get(pk=inspection.pk).status == InspectionStatus.PLANNED
+        with django_capture_on_commit_callbacks(execute=True):
+            done = client_for("xinxiang_lead").post(url, {f"{key}-reason": "申请人申请改期"})
+        assert done.status_code == 302
+        again = client_for("xinxiang_lead").post(url, {f"{key}-reason": "再次取消"})
+        assert again.status_code == 409  # cancelled once
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.CANCELLED
+    assert inspection.cancel_reason == "申请人申请改期" and inspection.cancelled_by == user("xinxiang_lead")
+    event = case.events.get(action=CaseAction.CANCEL_INSPECTION)
+    assert "申请人申请改期" in event.summary and event.actor == user("xinxiang_lead")
+    sent = Message.objects.filter(recipient=case.applicant, kind="inspection.cancelled")
+    assert set(sent.values_list("channel", flat=True)) == {"site", "sms"}
+    with at("2026-11-26 11:00"), pytest.raises(ConflictError):  # a cancelled inspection has no outcome
+        services.do_record_inspection_outcome(
+            inspection, {food.pk: ("pass", ""), fire.pk: ("pass", "")}, acting_user=user("xinxiang_lead")
+        )
+
+
+def test_a_held_inspection_cannot_be_cancelled():
+    with at("2026-11-24 10:00"):
+        case = restaurant_case()
+        food = item_of(case, FOOD)
+        inspection = book(case, [food])
+    with at("2026-11-26 11:00"):
+        services.do_record_inspection_outcome(inspection, {food.pk: ("pass", "")}, acting_user=user("xinxiang_lead"))
+        with pytest.raises(ConflictError):
+            services.do_cancel_inspection(inspection, "改期", acting_user=user("xinxiang_lead"))
+    assert JointInspection.objects.get(pk=inspection.pk).status == InspectionStatus.DONE
+
+
+def test_withdrawal_calls_off_planned_inspections(django_capture_on_commit_callbacks):
+    from cases.services import do_withdraw_case
+
+    with at("2026-11-24 10:00"):
+        case = restaurant_case()
+        inspection = book(case, [item_of(case, FOOD), item_of(case, FIRE)])
+        with django_capture_on_commit_callbacks(execute=True):
+            do_withdraw_case(case, "不再开办", acting_user=case.applicant)
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.CANCELLED and inspection.cancelled_by is None
+    event = case.events.get(action=CaseAction.CANCEL_INSPECTION)
+    assert event.actor is None and event.channel == "system"
+    assert Message.objects.filter(recipient=case.applicant, kind="inspection.cancelled").exists()

@@ -114,7 +114,7 @@ def test_queue_order_state_and_clock_filters(client_for):
         services.do_approve_item(item_of(first, LICENCE), result_number="R1", acting_user=market)
         services.do_request_supplement(item_of(first, FIRE), "疏散示意图", acting_user=fire_rev)
     client = client_for("xinxiang_supervisor")
-    with at("2026-11-25 15:00"):
+    with at("2026-11-25 14:00"):
         rows = client.get(reverse("approvals:index")).context["rows"]
         order = [(r.item.case_id, r.item.name) for r in rows]
         # the first case's queued items are due 11-25 17:00, before the second's (11-26); paused last
@@ -128,7 +128,9 @@ def test_queue_order_state_and_clock_filters(client_for):
         done = client.get(reverse("approvals:index"), {"state": "done"}).context["rows"]
         assert [r.item.name for r in done] == [LICENCE]
         assert client.get(reverse("approvals:index"), {"state": "nonsense", "clock": "x"}).status_code == 200
-    with at("2026-11-25 16:40"):  # acceptance is due at a moment: warned in its last 30 working minutes
+    with at("2026-11-25 14:30"):  # 2.5 working hours before acceptance falls due at 17:00
+        assert not client.get(reverse("approvals:index"), {"clock": "warning"}).context["rows"]
+    with at("2026-11-25 15:10"):  # warned in its last CLOCK_WARNING_ACCEPTANCE_WORKING_MINUTES (120)
         warning = client.get(reverse("approvals:index"), {"clock": "warning"}).context["rows"]
     assert {(r.item.case_id, r.item.name) for r in warning} == {(first.pk, FOOD), (first.pk, SIGN)}
     with at("2026-11-26 09:00"):

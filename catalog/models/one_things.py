@@ -75,6 +75,18 @@ class OneThing(models.Model):
     phone = models.CharField(_("consultation phone"), max_length=50, blank=True)
     complaint_phone = models.CharField(_("complaints phone"), max_length=50, blank=True)
     delivery_methods = models.JSONField(_("delivery methods"), default=list, blank=True)
+    # More guide elements; guides/elements.py says which the full and the simple guide need.
+    intermediary_services = models.TextField(_("intermediary services"), blank=True)  # 中介服务 (“无” when none)
+    special_steps = models.TextField(_("special steps"), blank=True)  # 特别环节 (现场勘验、公示…; “无” when none)
+    enquiry = models.TextField(_("progress and result enquiry"), blank=True)  # 办理进程和结果查询
+    remedies = models.TextField(_("administrative remedies"), blank=True)  # 行政救济途径与方式
+    # 特殊注意事项; None: not stated yet
+    appointment_required = models.BooleanField(_("appointment required"), null=True, blank=True)
+    in_person_required = models.BooleanField(_("applicant must come in person"), null=True, blank=True)
+    all_parties_present = models.BooleanField(_("all parties must be present"), null=True, blank=True)
+    photo_note = models.TextField(_("photo reminder"), blank=True)  # 照片/现场拍照及仪容提醒
+    special_notes = models.TextField(_("other special notes"), blank=True)
+    common_mistakes = models.JSONField(_("common mistakes"), default=list, blank=True)  # [{"wrong": …, "right": …}]
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

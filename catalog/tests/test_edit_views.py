@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog import services
+from catalog.forms import GUIDE_EDIT_FIELDS
 from catalog.models import CatalogChange, OneThing
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,12 @@ def form_data(one_thing: OneThing, **changes) -> dict:
         "phone": one_thing.phone,
         "deadline_text": one_thing.deadline_text,
         "note": one_thing.note,
+        # the service guide fields, as the browser posts them (NullBooleanSelect: "unknown"/"true"/"false")
+        **{
+            f: {None: "unknown", True: "true", False: "false"}.get(v, v)
+            for f in GUIDE_EDIT_FIELDS
+            for v in [getattr(one_thing, f)]
+        },
         "reason": "更新办理地点",
     }
     data.update(changes)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from approvals import services as approvals
@@ -15,6 +18,7 @@ from results.models import ArchiveRecord, Delivery, DeliveryChoice
 from .scenario import CHECK, FIRE, FOOD, SIGN, accept_all, at, item, restaurant_case, reviewer, user
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def approve(case, name: str, **kwargs) -> None:
@@ -273,3 +277,44 @@ def test_the_window_list_is_oldest_first_in_a_fixed_number_of_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         page = window.get("/results/window/").content.decode()
     assert page.index(older.number) < page.index(newer.number)  # the longest waiting first
+
+
+@pytest.mark.parametrize(
+    ("ready_at", "method", "due"),
+    [
+        ("2026-11-23 10:00", "post", "2026-11-23 17:00"),  # a Monday: posted the same day
+        ("2026-11-23 16:59", "download", "2026-11-23 17:00"),
+        ("2026-11-23 17:30", "post", "2026-11-24 17:00"),  # after closing time: the next working day
+        ("2026-11-28 10:00", "post", "2026-11-30 17:00"),  # a Saturday
+        ("2026-09-30 18:00", "post", "2026-10-08 17:00"),  # National Day: 1–7 October off
+        ("2026-10-09 17:30", "post", "2026-10-10 17:00"),  # the 调休 Saturday is a working day
+        ("2026-11-23 10:00", "window", None),  # pickup waits for the applicant, told at once
+    ],
+)
+def test_delivery_falls_due_the_same_working_day(ready_at, method, due):
+    moment = dt.datetime.fromisoformat(ready_at).replace(tzinfo=SHANGHAI)
+    expected = dt.datetime.fromisoformat(due).replace(tzinfo=SHANGHAI) if due else None
+    assert services.delivery_due(moment, method) == expected
+
+
+def test_a_late_posting_is_marked_late_on_the_window_and_in_the_trail(django_capture_on_commit_callbacks, client_for):
+    case = restaurant_case()
+    with at("2026-11-23 09:40"):
+        services.do_choose_delivery(
+            case, "unified", "post", "河南省新乡县演示路88号", "赵六", "13800000002", acting_user=user("enterprise")
+        )
+    end_everything(case, django_capture_on_commit_callbacks)  # every item ended on Monday 2026-11-23 10:00
+    with at("2026-11-23 16:40"):
+        page = client_for("xinxiang_delivery").get("/results/window/")
+        row = next(r for r in page.context["rows"] if r.case == case)
+        assert row.due == dt.datetime(2026, 11, 23, 17, 0, tzinfo=row.due.tzinfo)
+        assert "预警" in page.content.decode()  # 20 working minutes left
+    with at("2026-11-24 09:30"):
+        page = client_for("xinxiang_delivery").get("/results/window/")
+        assert "超期" in page.content.decode()
+        services.do_record_delivery(
+            case, services.ready_for_delivery(case), "post", tracking_number="SF1234567890",
+            acting_user=user("xinxiang_delivery"),
+        )  # fmt: skip
+    detail = case.events.get(action=CaseAction.DELIVER).detail
+    assert detail["late"] is True and detail["due"].startswith("2026-11-23T17:00")

@@ -123,15 +123,21 @@ def test_the_verification_page_shows_the_masked_name_only(client, django_capture
     assert client.get("/results/verify/").status_code == 200  # the empty form
 
 
-def test_my_licences_and_the_html_download(licensed, client_for):
+def test_my_licences_and_the_pdf_download(licensed, client_for):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
     licence = ELicence.objects.get(item=item(licensed, FOOD))
     page = client_for("enterprise").get("/results/mine/")
     assert page.status_code == 200 and licence.number in page.content.decode()
     download = client_for("enterprise").get(f"/results/mine/{licence.pk}/download/")
-    assert download.status_code == 200
-    assert download["Content-Disposition"].startswith("attachment;") and ".html" in download["Content-Disposition"]
-    body = download.content.decode()
-    assert licence.verification_code in body and "/results/verify/?n=JY14107210001234" in body
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;") and ".pdf" in download["Content-Disposition"]
+    body = "".join(page.extract_text() for page in PdfReader(io.BytesIO(download.content)).pages)
+    flat = re.sub(r"\s+", "", body)
+    assert licence.verification_code in flat and "/results/verify/?n=JY14107210001234" in flat
     assert "9141**********2R3B" in body  # the identity number masked even on the holder's own copy
     assert client_for("citizen").get(f"/results/mine/{licence.pk}/download/").status_code == 404
     assert client_for("xinxiang_window").get("/results/mine/").status_code == 404

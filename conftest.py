@@ -19,6 +19,13 @@ def run_tasks_at_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pdf_cache_of_the_session(tmp_path_factory):
+    """Cached PDFs (core.pdf.html_to_pdf_cached) go to a directory of this test session, never the working tree's."""
+    with override_settings(PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf-cache")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the seed catalog, the demo accounts and the demo shared data, loaded once per test database."""

@@ -6,16 +6,30 @@ embeds the subset of glyphs it uses, so a PDF opens the same on a machine withou
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
+import os
+import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 # Relative URLs in a document resolve against this made-up origin; the fetcher maps its /static/ paths to files.
 DOCUMENT_ORIGIN = "http://yijian.invalid/"
+
+
+def _static_file(name: str) -> str | None:
+    """The file of a static path, or None (unknown, or a path that climbs out of the static directories)."""
+    try:
+        return finders.find(name)
+    except SuspiciousFileOperation:
+        return None
 
 
 def _fetcher():
@@ -29,7 +43,7 @@ def _fetcher():
                 return super().fetch(url, headers)
             static_prefix = DOCUMENT_ORIGIN + settings.STATIC_URL.lstrip("/")
             if url.startswith(static_prefix):
-                path = finders.find(url[len(static_prefix) :].split("?")[0])
+                path = _static_file(url[len(static_prefix) :].split("?")[0])
                 if path:
                     with open(path, "rb") as f:
                         body = f.read()
@@ -45,6 +59,42 @@ def html_to_pdf(html: str) -> bytes:
     import weasyprint  # imported late: it loads Pango, which pages that make no PDF do not need
 
     return weasyprint.HTML(string=html, base_url=DOCUMENT_ORIGIN, url_fetcher=_fetcher()).write_pdf()
+
+
+STATIC_REFERENCE = re.compile(r"""(?:href|src)=["']/?static/([^"'?#]+)""")
+
+
+def _cache_key(html: str) -> str:
+    """What the PDF depends on: the HTML, the static files it references (stylesheets), and WeasyPrint's version."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    digest.update(weasyprint.__version__.encode())
+    digest.update(html.encode())
+    for name in sorted(set(STATIC_REFERENCE.findall(html))):
+        path = _static_file(name)
+        digest.update(name.encode())
+        digest.update(Path(path).read_bytes() if path else b"-")
+    return digest.hexdigest()
+
+
+def html_to_pdf_cached(html: str) -> bytes:
+    """html_to_pdf, kept in settings.PDF_CACHE_DIR by what it depends on, for documents that do not change (a
+    published guide is frozen: its PDF is laid out once, not at each download). The directory may be emptied at
+    any time; a file is written whole (rename) so that concurrent requests never read half a PDF."""
+    cache_dir = Path(settings.PDF_CACHE_DIR)
+    path = cache_dir / f"{_cache_key(html)}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = html_to_pdf(html)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+    with os.fdopen(fd, "wb") as f:
+        f.write(pdf)
+    os.replace(partial, path)
+    return pdf
 
 
 def render_pdf(template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:

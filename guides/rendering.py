@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.pdf import html_to_pdf
+from core.pdf import html_to_pdf_cached
 from core.qr import public_url, qr_svg
 
 from .elements import elements_for
@@ -70,8 +70,9 @@ def render_guide_html(
 
 
 def render_guide_pdf(snapshot: GuideSnapshot, variant: str, *, pinned: bool) -> bytes:
+    """The guide's PDF: laid out once per snapshot, variant and stylesheets (a full guide takes seconds), then kept."""
     context = guide_context(snapshot, variant, pinned=pinned)
-    return html_to_pdf(render_to_string(f"guides/pdf_{variant}.html", context))
+    return html_to_pdf_cached(render_to_string(f"guides/pdf_{variant}.html", context))
 
 
 def guide_filename(snapshot: GuideSnapshot, variant: str, ext: str) -> str:

@@ -134,6 +134,8 @@ WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ in development
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"  # uploaded materials; git-ignored
+# PDFs of frozen documents (published guides) laid out once (core.pdf.html_to_pdf_cached); may be emptied any time
+PDF_CACHE_DIR = Path(os.environ.get("YIJIAN_PDF_CACHE_DIR", BASE_DIR / "cache" / "pdf"))  # git-ignored
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -360,6 +360,11 @@ def _find(source: Source) -> CaseDocument | None:
     )
 
 
+def issued_document(source: Source) -> CaseDocument | None:
+    """The document issued for `source`, if it was (documents are issued on first download)."""
+    return _find(source)
+
+
 def issue_document(source: Source, *, acting_user: User | None, ip: str | None = None) -> CaseDocument:
     """The document of `source`: the one issued before, or a new one (number, snapshot, code, trail event)."""
     existing = _find(source)

@@ -6,19 +6,26 @@ verify (documents:verify)
     applicant's name masked — nothing else, and nothing at all unless number and code match.
 download (documents:download, documents:receipt)
     The PDF of one document of a case, issued on first download (queries.py says who may have it; anyone else 404).
+revoke (documents:revoke, documents:revoke_receipt)
+    POST: the issuing body revokes a document issued in error, with the reason (services.may_revoke); back to the
+    page it came from with a message. A user who may not see the document gets 404, like for the download.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import UserFacingError
 from core.pdf import pdf_response
 
 from . import queries, rendering, services
-from .forms import VerifyForm
+from .forms import RevokeForm, VerifyForm
 
 
 @require_GET
@@ -39,3 +46,35 @@ def download(request: HttpRequest, number: str, kind: str, ref: str = "") -> Htt
     source = queries.get_document_source(request.user, number, kind, ref)
     document = services.issue_document(source, acting_user=request.user, ip=request.META.get("REMOTE_ADDR") or None)
     return pdf_response(rendering.document_pdf(document), rendering.document_filename(document))
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, number: str, kind: str, ref: str = "") -> HttpResponse:
+    source = queries.get_document_source(request.user, number, kind, ref)
+    document = services.issued_document(source)
+    if document is None:
+        raise Http404("Not issued")
+    form = RevokeForm(request.POST)
+    back = form.data.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.do_revoke_document(
+                document,
+                form.cleaned_data["reason"],
+                acting_user=request.user,
+                ip=request.META.get("REMOTE_ADDR") or None,
+            )
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(title)s No. %(number)s is revoked; its verification now says so.")
+                % {"title": document.get_kind_display(), "number": document.number},
+            )
+    return redirect((back or f"/cases/{number}/") + "#documents")

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from cases.models import Case, CaseItem
 
-from ..choices import DocumentKind
+from ..choices import DocumentKind, DocumentStatus
+from ..forms import RevokeForm
 from ..models import CaseDocument
-from ..services import Source, item_sources, sources_of
+from ..services import Source, item_sources, may_revoke, sources_of
 
 register = template.Library()
 
@@ -22,26 +23,40 @@ def source_url(source: Source) -> str:
     return reverse("documents:download", args=[source.case.number, source.kind, source.ref])
 
 
-def _links(case: Case, sources: list[Source]) -> list[dict[str, Any]]:
-    issued = {(d.kind, d.source_key): d for d in CaseDocument.objects.filter(case=case)}
-    return [
-        {
-            "title": DocumentKind(s.kind).label,
-            "about": s.item.name if s.item is not None else (s.material.name if s.material is not None else ""),
-            "url": source_url(s),
-            "document": issued.get((s.kind, s.key)),
-        }
-        for s in sources
-    ]
+def revoke_url(source: Source) -> str:
+    if source.kind == DocumentKind.RECEIPT:
+        return reverse("documents:revoke_receipt", args=[source.case.number])
+    return reverse("documents:revoke", args=[source.case.number, source.kind, source.ref])
 
 
-@register.inclusion_tag("documents/_links.html")
-def case_documents(case: Case) -> dict[str, Any]:
+def _links(context: template.Context, case: Case, sources: list[Source]) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    issued = {(d.kind, d.source_key): d for d in CaseDocument.objects.filter(case=case).select_related("item")}
+    links = []
+    for s in sources:
+        document = issued.get((s.kind, s.key))
+        revocable = bool(document and document.status != DocumentStatus.REVOKED and may_revoke(user, document))
+        links.append(
+            {
+                "title": DocumentKind(s.kind).label,
+                "about": s.item.name if s.item is not None else (s.material.name if s.material is not None else ""),
+                "url": source_url(s),
+                "document": document,
+                "revoke_url": revoke_url(s) if revocable else "",
+            }
+        )
+    back = request.get_full_path() if request is not None else ""
+    return {"links": links, "revoke_form": RevokeForm(initial={"next": back}, auto_id=False)}
+
+
+@register.inclusion_tag("documents/_links.html", takes_context=True)
+def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
     """Every document of the case (for pages that already checked the user may see the case)."""
-    return {"links": _links(case, sources_of(case))}
+    return _links(context, case, sources_of(case))
 
 
-@register.inclusion_tag("documents/_links.html")
-def item_documents(item: CaseItem) -> dict[str, Any]:
+@register.inclusion_tag("documents/_links.html", takes_context=True)
+def item_documents(context: template.Context, item: CaseItem) -> dict[str, Any]:
     """The department's documents of one item (its task page)."""
-    return {"links": _links(item.case, item_sources(item))}
+    return _links(context, item.case, item_sources(item))

@@ -402,3 +402,52 @@ def test_pages_link_the_documents(accepted, client_for):
     )
     assert link in client_for(reviewer(check).username).get(f"/tasks/{check.pk}/").content.decode()
     assert link in client_for("xinxiang_window").get(f"/window/cases/{accepted.number}/").content.decode()
+
+
+# ---------------------------------------------------------------- revoking on the pages
+
+
+def test_the_issuing_body_revokes_on_the_page_with_a_reason(accepted, client_for):
+    check = item(accepted, CHECK)
+    department = client_for(reviewer(check).username)
+    task_page = f"/tasks/{check.pk}/"
+    get_pdf(department, url(accepted, DocumentKind.ACCEPTANCE, check.pk))
+    get_pdf(client_for("enterprise"), url(accepted, DocumentKind.RECEIPT))
+    notice = CaseDocument.objects.get(case=accepted, kind=DocumentKind.ACCEPTANCE)
+    receipt = CaseDocument.objects.get(case=accepted, kind=DocumentKind.RECEIPT)
+    revoke_notice = f"/documents/case/{accepted.number}/acceptance/{check.pk}/revoke/"
+    revoke_receipt = f"/documents/case/{accepted.number}/receipt/revoke/"
+    assert revoke_notice in department.get(task_page).content.decode()
+    applicant_page = client_for("enterprise").get(f"/cases/{accepted.number}/").content.decode()
+    assert "/revoke/" not in applicant_page  # the applicant downloads, never revokes
+
+    # a reason is required; the applicant and another department cannot revoke; another county cannot even see it
+    empty = department.post(revoke_notice, {"reason": " ", "next": task_page}, follow=True)
+    assert "请填写撤销文书的原因。" in empty.content.decode()
+    client_for("enterprise").post(revoke_notice, {"reason": "想撤销"})
+    assert client_for("xinxiang_rev_fire_rescue").post(revoke_notice, {"reason": "误发"}).status_code == 404
+    assert client_for("xixia_window").post(revoke_receipt, {"reason": "误发"}).status_code == 404
+    assert CaseDocument.objects.get(pk=notice.pk).status == DocumentStatus.CURRENT
+
+    done = department.post(revoke_notice, {"reason": "承诺时限填写错误", "next": task_page})
+    assert done.status_code == 302 and done["Location"] == task_page + "#documents"
+    assert verdict(notice.number, notice.verification_code) == "revoked"
+    assert "/revoke/" not in department.get(task_page).content.decode()  # revoked once
+    event = accepted.events.get(action=CaseAction.REVOKE_DOCUMENT)
+    assert "承诺时限填写错误" in event.summary and event.actor == reviewer(check)
+
+    # the receipt is the centre's: its window revokes it, a department does not; an outside `next` is ignored
+    department.post(revoke_receipt, {"reason": "误发"})
+    assert CaseDocument.objects.get(pk=receipt.pk).status == DocumentStatus.CURRENT
+    window = client_for("xinxiang_window")
+    response = window.post(revoke_receipt, {"reason": "收件时间录入错误", "next": "https://example.com/"})
+    assert response["Location"] == f"/cases/{accepted.number}/#documents"
+    assert verdict(receipt.number, receipt.verification_code) == "revoked"
+
+
+def test_a_document_not_yet_issued_cannot_be_revoked(accepted, client_for):
+    response = client_for("xinxiang_window").post(
+        f"/documents/case/{accepted.number}/receipt/revoke/", {"reason": "误发"}
+    )
+    assert response.status_code == 404
+    assert not CaseDocument.objects.filter(case=accepted).exists()

@@ -433,6 +433,8 @@ def test_the_issuing_body_revokes_on_the_page_with_a_reason(accepted, client_for
     assert done.status_code == 302 and done["Location"] == task_page + "#documents"
     assert verdict(notice.number, notice.verification_code) == "revoked"
     assert "/revoke/" not in department.get(task_page).content.decode()  # revoked once
+    reprinted = pdf_text(get_pdf(department, url(accepted, DocumentKind.ACCEPTANCE, check.pk)))
+    assert "被出具机关撤销（承诺时限填写错误）" in reprinted  # a reprint says so
     event = accepted.events.get(action=CaseAction.REVOKE_DOCUMENT)
     assert "承诺时限填写错误" in event.summary and event.actor == reviewer(check)
 

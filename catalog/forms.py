@@ -41,7 +41,44 @@ class ImportForm(forms.Form):
 
 
 GUIDE_EDIT_FIELDS = ["intermediary_services", "special_steps", "enquiry", "remedies", "appointment_required",
-                     "in_person_required", "all_parties_present", "photo_note", "special_notes"]  # fmt: skip
+                     "in_person_required", "all_parties_present", "photo_note", "special_notes",
+                     "common_mistakes"]  # fmt: skip
+
+MISTAKE_ARROW = "→"
+MISTAKE_SEPARATORS = ("→", "->", "=>")
+
+
+class MistakesField(forms.CharField):
+    """常见错误示例 as lines of “common mistake → what to do instead”; the value is [{"wrong": …, "right": …}]."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    @staticmethod
+    def as_text(value) -> str:
+        if isinstance(value, str):
+            return value
+        return "\n".join(f"{m.get('wrong', '')} {MISTAKE_ARROW} {m.get('right', '')}" for m in value or [])
+
+    def prepare_value(self, value):
+        return self.as_text(value)
+
+    def to_python(self, value) -> list[dict[str, str]]:
+        text = super().to_python(value)
+        mistakes, problems = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            separator = next((sep for sep in MISTAKE_SEPARATORS if sep in line), None)
+            wrong, right = (part.strip() for part in line.split(separator, 1)) if separator else (line.strip(), "")
+            if not (wrong and right):
+                problems.append(
+                    _("Line %(number)s: write the mistake, then “→”, then what to do instead.") % {"number": number}
+                )
+            else:
+                mistakes.append({"wrong": wrong, "right": right})
+        if problems:
+            raise forms.ValidationError(problems)
+        return mistakes
 
 
 class OneThingEditForm(forms.Form):
@@ -77,6 +114,11 @@ class OneThingEditForm(forms.Form):
     all_parties_present = forms.NullBooleanField(label=_("All parties must be present"), required=False)
     photo_note = forms.CharField(label=_("Photo reminder"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     special_notes = forms.CharField(label=_("Other notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    common_mistakes = MistakesField(
+        label=_("Common mistakes"),
+        required=False,
+        help_text=_("One per line: the mistake, “→”, what to do instead."),
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=500)
 
     def __init__(self, *args, region=None, **kwargs):

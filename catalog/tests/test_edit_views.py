@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog import services
-from catalog.forms import GUIDE_EDIT_FIELDS
+from catalog.forms import GUIDE_EDIT_FIELDS, MistakesField
 from catalog.models import CatalogChange, OneThing
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,10 @@ def form_data(one_thing: OneThing, **changes) -> dict:
         **{
             f: {None: "unknown", True: "true", False: "false"}.get(v, v)
             for f in GUIDE_EDIT_FIELDS
+            if f != "common_mistakes"
             for v in [getattr(one_thing, f)]
         },
+        "common_mistakes": MistakesField.as_text(one_thing.common_mistakes),
         "reason": "更新办理地点",
     }
     data.update(changes)
@@ -108,3 +110,24 @@ def test_item_promised_limit_is_adjusted_and_recorded(client_for, draft):
     item.refresh_from_db()
     assert item.promised_days == 1
     assert CatalogChange.objects.filter(one_thing=draft, action="override_item", reason="提速").exists()
+
+
+def test_common_mistakes_are_edited_one_per_line_and_bad_lines_are_named(client_for, draft):
+    url = reverse("catalog:manage_edit", args=[draft.pk])
+    admin = client_for("xinxiang_catalog_admin")
+    lines = "未带身份证原件 → 携带本人居民身份证原件\n\n照片为自拍 -> 使用近期免冠证件照"
+    bad = admin.post(url, form_data(draft, common_mistakes=lines + "\n只写了错误没有正确做法"))
+    assert bad.status_code == 200
+    page = bad.content.decode()
+    assert "第4行" in page and "只写了错误没有正确做法" in page  # the line is named, what was typed is kept
+    draft.refresh_from_db()
+    assert draft.common_mistakes != [{"wrong": "未带身份证原件", "right": "携带本人居民身份证原件"}]
+    assert admin.post(url, form_data(draft, common_mistakes=lines)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.common_mistakes == [
+        {"wrong": "未带身份证原件", "right": "携带本人居民身份证原件"},
+        {"wrong": "照片为自拍", "right": "使用近期免冠证件照"},
+    ]
+    change = CatalogChange.objects.filter(one_thing=draft, action="edit").latest("id")
+    assert "common_mistakes" in change.after
+    assert "未带身份证原件 → 携带本人居民身份证原件" in admin.get(url).content.decode()  # shown as typed

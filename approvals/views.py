@@ -496,9 +496,15 @@ def book_inspection(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("approvals:task", args=[pk]) + "#inspections")
 
 
-@login_required
-@require_POST
-def record_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
+def _inspection_post(
+    request: HttpRequest,
+    pk: int,
+    inspection_pk: int,
+    make_form: Callable[[JointInspection], tuple[str, django_forms.Form]],
+    act: Callable[[JointInspection, django_forms.Form, User], object],
+    success: str,
+) -> HttpResponse:
+    """Record an inspection's outcome or cancel it: the lead department only; the form's messages beside its fields."""
     user = _staff(request)
     item = get_item(user, pk)
     inspection = (
@@ -511,38 +517,44 @@ def record_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> Http
     if not services.may_organise_inspection(user, item.case):
         messages.error(request, _("Only the lead department can organise a joint inspection of this case."))
         return _render_task(request, user, pk, status=403)
-    key = f"outcome-{inspection.pk}"
-    form = forms.OutcomeForm(request.POST, inspection=inspection)
+    key, form = make_form(inspection)
     if not form.is_valid():
         messages.error(request, _("Please correct the marked fields."))
         return _render_task(request, user, pk, {key: form}, status=400)
     try:
-        services.do_record_inspection_outcome(inspection, form.outcomes(), acting_user=user, ip=_ip(request))
+        act(inspection, form, user)
     except UserFacingError as exc:
         return _refused(request, user, pk, exc, {key: form})
-    messages.success(request, _("The outcome of the joint inspection was recorded."))
+    messages.success(request, success)
     return redirect(reverse("approvals:task", args=[pk]) + "#inspections")
 
 
 @login_required
 @require_POST
+def record_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
+    return _inspection_post(
+        request,
+        pk,
+        inspection_pk,
+        lambda inspection: (f"outcome-{inspection.pk}", forms.OutcomeForm(request.POST, inspection=inspection)),
+        lambda inspection, form, user: services.do_record_inspection_outcome(
+            inspection, form.outcomes(), acting_user=user, ip=_ip(request)
+        ),
+        _("The outcome of the joint inspection was recorded."),
+    )
+
+
+@login_required
+@require_POST
 def cancel_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
-    user = _staff(request)
-    item = get_item(user, pk)
-    inspection = item.case.inspections.filter(pk=inspection_pk).first()
-    if inspection is None:
-        raise Http404
-    if not services.may_organise_inspection(user, item.case):
-        messages.error(request, _("Only the lead department can organise a joint inspection of this case."))
-        return _render_task(request, user, pk, status=403)
-    key = f"cancel-{inspection.pk}"
-    form = forms.CancelInspectionForm(request.POST, prefix=key)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the marked fields."))
-        return _render_task(request, user, pk, {key: form}, status=400)
-    try:
-        services.do_cancel_inspection(inspection, form.cleaned_data["reason"], acting_user=user, ip=_ip(request))
-    except UserFacingError as exc:
-        return _refused(request, user, pk, exc, {key: form})
-    messages.success(request, _("The joint inspection is cancelled; the applicant was told."))
-    return redirect(reverse("approvals:task", args=[pk]) + "#inspections")
+    key = f"cancel-{inspection_pk}"
+    return _inspection_post(
+        request,
+        pk,
+        inspection_pk,
+        lambda inspection: (key, forms.CancelInspectionForm(request.POST, prefix=key)),
+        lambda inspection, form, user: services.do_cancel_inspection(
+            inspection, form.cleaned_data["reason"], acting_user=user, ip=_ip(request)
+        ),
+        _("The joint inspection is cancelled; the applicant was told."),
+    )

@@ -687,6 +687,17 @@ def do_book_inspection(
     return inspection
 
 
+def _lock_inspection(inspection):
+    """The inspection's case, then the inspection, locked in that order (as every case change locks)."""
+    from .models import JointInspection
+
+    case = (
+        Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region")
+        .get(pk=inspection.case_id)
+    )  # fmt: skip
+    return case, JointInspection.objects.select_for_update().order_by().get(pk=inspection.pk)
+
+
 @transaction.atomic
 def do_record_inspection_outcome(
     inspection,
@@ -699,13 +710,9 @@ def do_record_inspection_outcome(
 
     A failed item or one needing rectification needs a note saying why; the departments then decide their items."""
     from .choices import InspectionResult, InspectionStatus
-    from .models import InspectionOutcome, JointInspection
+    from .models import InspectionOutcome
 
-    case = (
-        Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region")
-        .get(pk=inspection.case_id)
-    )  # fmt: skip
-    inspection = JointInspection.objects.select_for_update().order_by().get(pk=inspection.pk)
+    case, inspection = _lock_inspection(inspection)
     _check_organiser(acting_user, case)
     if inspection.status != InspectionStatus.PLANNED:
         raise ConflictError(
@@ -769,13 +776,8 @@ def do_cancel_inspection(
     """Call off a planned joint inspection, with the reason; the applicant is told. The lead department does it,
     or the system when the case is withdrawn (acting_user None). A held or cancelled inspection stays as it is."""
     from .choices import InspectionStatus
-    from .models import JointInspection
 
-    case = (
-        Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region")
-        .get(pk=inspection.case_id)
-    )  # fmt: skip
-    inspection = JointInspection.objects.select_for_update().order_by().get(pk=inspection.pk)
+    case, inspection = _lock_inspection(inspection)
     if acting_user is not None:
         _check_organiser(acting_user, case)
     if inspection.status != InspectionStatus.PLANNED:

@@ -46,6 +46,7 @@ from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.models import CaseEvent, CaseItem
 from core.errors import ConflictError, UserFacingError
+from core.http import client_ip
 from workcalendar.clocks import ClockReading
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
@@ -66,10 +67,6 @@ STATE_STATUSES: dict[str, tuple[str, ...]] = {
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _staff(request: HttpRequest) -> User:
@@ -214,7 +211,7 @@ def batch_accept(request: HttpRequest) -> HttpResponse:
         label = f"{item.case.number} {item.name}"
         try:
             with transaction.atomic():
-                services.do_accept_item(item, acting_user=user, ip=_ip(request))
+                services.do_accept_item(item, acting_user=user, ip=client_ip(request))
         except UserFacingError as exc:
             refused.append(f"{label}：{exc.message}")
         else:
@@ -456,7 +453,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, _("Please correct the marked fields."))
         return _render_task(request, user, pk, {spec.key: form}, status=400)
     try:
-        spec.run(item, form.cleaned_data, user, _ip(request))
+        spec.run(item, form.cleaned_data, user, client_ip(request))
     except UserFacingError as exc:
         return _refused(request, user, pk, exc, {spec.key: form})
     messages.success(request, str(spec.done))
@@ -488,7 +485,7 @@ def book_inspection(request: HttpRequest, pk: int) -> HttpResponse:
             data["place"],
             note=data["note"],
             acting_user=user,
-            ip=_ip(request),
+            ip=client_ip(request),
         )
     except UserFacingError as exc:
         return _refused(request, user, pk, exc, {"book": form})
@@ -538,7 +535,7 @@ def record_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> Http
         inspection_pk,
         lambda inspection: (f"outcome-{inspection.pk}", forms.OutcomeForm(request.POST, inspection=inspection)),
         lambda inspection, form, user: services.do_record_inspection_outcome(
-            inspection, form.outcomes(), acting_user=user, ip=_ip(request)
+            inspection, form.outcomes(), acting_user=user, ip=client_ip(request)
         ),
         _("The outcome of the joint inspection was recorded."),
     )
@@ -554,7 +551,7 @@ def cancel_inspection(request: HttpRequest, pk: int, inspection_pk: int) -> Http
         inspection_pk,
         lambda inspection: (key, forms.CancelInspectionForm(request.POST, prefix=key)),
         lambda inspection, form, user: services.do_cancel_inspection(
-            inspection, form.cleaned_data["reason"], acting_user=user, ip=_ip(request)
+            inspection, form.cleaned_data["reason"], acting_user=user, ip=client_ip(request)
         ),
         _("The joint inspection is cancelled; the applicant was told."),
     )

@@ -38,19 +38,18 @@ a wrong code, and compares in constant time.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.choices import StaffRole
@@ -61,15 +60,15 @@ from approvals.services import departments_of
 from cases.choices import CaseAction, CaseStatus, ItemStatus, MaterialState
 from cases.models import Case, CaseItem, CaseMaterial, CorrectionNotice
 from cases.services import Actor, record_event
+from core.codes import CODE_LENGTH, code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
 from core.qr import public_url
 from results.models import Delivery
-from results.services import mask_identity, mask_name, normalize_code
+from results.services import mask_identity, mask_name
 
 from .choices import CENTRE_KINDS, NUMBER_PREFIX, DocumentKind, DocumentStatus, DocumentVerification
 from .models import CaseDocument
 
-CODE_LENGTH = 16
 HMAC_SALT = "documents.CaseDocument.verification"
 DOCUMENT_LANGUAGE = "zh-hans"  # official documents are in Chinese whatever the reader's interface language
 
@@ -323,11 +322,9 @@ def _signed_text(document: CaseDocument, case_number: str) -> str:
     return "|".join(["v1", document.kind, document.number, case_number, issued, document.digest])
 
 
-def verification_code(document: CaseDocument, secret: str | None = None) -> str:
-    """16 base32 characters of an HMAC-SHA256 (SECRET_KEY, this purpose's salt) over the document's identity."""
-    text = _signed_text(document, document.case.number)
-    digest = salted_hmac(HMAC_SALT, text, secret=secret, algorithm="sha256").digest()
-    return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+def verification_code(document: CaseDocument) -> str:
+    """The code printed on the document: an HMAC over its identity and content digest (core.codes)."""
+    return signed_code(HMAC_SALT, _signed_text(document, document.case.number))
 
 
 def readable_code(code: str) -> str:
@@ -463,15 +460,24 @@ def refresh_status(document: CaseDocument) -> CaseDocument:
     return document
 
 
-def may_revoke(user: User | None, document: CaseDocument) -> bool:
-    """Window staff of the region for the centre's documents; the item's department for its own; sysadmins."""
+def revocation_rule(user: User | None, case: Case) -> Callable[[CaseDocument], bool]:
+    """may_revoke for the documents of one case, reading the user's rights once (a page lists many documents):
+    window staff of the region for the centre's documents; the item's department for its own; sysadmins."""
     if not (user is not None and user.is_authenticated and user.is_staff_member):
-        return False
+        return lambda document: False
     if user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all()):
-        return True
-    if document.kind in CENTRE_KINDS:
-        return can(user, "case.review", document.case.region)
-    return document.item is not None and document.item.department_id in departments_of(user)
+        return lambda document: True
+    centre = can(user, "case.review", case.region)
+    departments = departments_of(user)
+    return lambda document: (
+        centre
+        if document.kind in CENTRE_KINDS
+        else document.item is not None and document.item.department_id in departments
+    )
+
+
+def may_revoke(user: User | None, document: CaseDocument) -> bool:
+    return revocation_rule(user, document.case)(document)
 
 
 @transaction.atomic
@@ -545,9 +551,8 @@ def verify_document(number: str, code: str) -> DocumentCheck:
     if document is None:
         constant_time_compare(code, _DUMMY_CODE)  # the same work as a wrong code
         return _NOT_GENUINE
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    matches = [constant_time_compare(code, verification_code(document, secret)) for secret in secrets]
-    if not any(matches) or digest_of(document.content) != document.digest:
+    genuine = code_matches(code, HMAC_SALT, _signed_text(document, document.case.number))
+    if not genuine or digest_of(document.content) != document.digest:
         return _NOT_GENUINE
     document = refresh_status(document)
     outcome = {

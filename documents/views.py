@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import UserFacingError
+from core.http import client_ip
 from core.pdf import pdf_response
 
 from . import queries, rendering, services
@@ -44,7 +45,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, number: str, kind: str, ref: str = "") -> HttpResponse:
     source = queries.get_document_source(request.user, number, kind, ref)
-    document = services.issue_document(source, acting_user=request.user, ip=request.META.get("REMOTE_ADDR") or None)
+    document = services.issue_document(source, acting_user=request.user, ip=client_ip(request))
     return pdf_response(rendering.document_pdf(document), rendering.document_filename(document))
 
 
@@ -67,7 +68,7 @@ def revoke(request: HttpRequest, number: str, kind: str, ref: str = "") -> HttpR
                 document,
                 form.cleaned_data["reason"],
                 acting_user=request.user,
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request),
             )
         except UserFacingError as exc:
             messages.error(request, exc.message)

@@ -32,17 +32,14 @@ Archive (归档, 004 四(二)6; 000 第十七条)
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.choices import AccountKind, StaffRole
@@ -53,6 +50,7 @@ from cases.choices import ENDED_ITEM_STATUSES, CaseAction, Channel, ItemStatus
 from cases.models import Case, CaseEvent, CaseItem
 from cases.services import Actor, is_window_staff_for, record_event
 from catalog.choices import DeliveryMethod
+from core.codes import code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
 from core.validators import normalize_mobile, validate_mobile
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar, local
@@ -64,7 +62,6 @@ from .models import ArchiveRecord, DeliveredItem, Delivery, DeliveryChoice, ELic
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 500
-CODE_LENGTH = 16  # base32 characters: 80 bits of the HMAC
 HMAC_SALT = "results.ELicence.verification"
 
 
@@ -178,14 +175,9 @@ def _signed_text(licence: ELicence) -> str:
     return "|".join([licence.number, issued, licence.holder_id_number, licence.title, valid])
 
 
-def verification_code(licence: ELicence, secret: str | None = None) -> str:
-    """16 base32 characters of an HMAC-SHA256 (SECRET_KEY) over what the licence says."""
-    digest = salted_hmac(HMAC_SALT, _signed_text(licence), secret=secret, algorithm="sha256").digest()
-    return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
-
-
-def normalize_code(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[: CODE_LENGTH * 2]
+def verification_code(licence: ELicence) -> str:
+    """The code printed on the licence: an HMAC over what the licence says (core.codes)."""
+    return signed_code(HMAC_SALT, _signed_text(licence))
 
 
 def mask_name(name: str, kind: str = AccountKind.NATURAL_PERSON) -> str:
@@ -362,8 +354,7 @@ def verify(number: str, code: str, *, today: dt.date | None = None) -> Verificat
     licence = ELicence.objects.select_related("holder").filter(number=number).first() if number and code else None
     if licence is None:
         return VerificationResult(Verification.NOT_GENUINE)
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    if not any(constant_time_compare(code, verification_code(licence, secret)) for secret in secrets):
+    if not code_matches(code, HMAC_SALT, _signed_text(licence)):
         return VerificationResult(Verification.NOT_GENUINE)
     if licence.status == LicenceStatus.REVOKED:
         return VerificationResult(Verification.REVOKED, licence)

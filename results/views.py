@@ -35,6 +35,7 @@ from cases import queries as case_queries
 from cases.choices import CaseAction
 from cases.models import Case, CaseItem
 from core.errors import UserFacingError
+from core.http import client_ip
 from core.pdf import pdf_response
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
@@ -43,10 +44,6 @@ from .forms import ArchiveForm, DeliveryChoiceForm, RecordDeliveryForm, VerifyFo
 from .models import Delivery, ELicence
 
 QUEUE_LIMIT = 200
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _show_errors(request: HttpRequest, form, exc: UserFacingError) -> None:
@@ -158,7 +155,7 @@ def delivery(request: HttpRequest, number: str) -> HttpResponse:
                 data["recipient"],
                 data["phone"],
                 acting_user=request.user,
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         except UserFacingError as exc:
             _show_errors(request, form, exc)
@@ -281,7 +278,7 @@ def deliver(request: HttpRequest, number: str) -> HttpResponse:
                 data["tracking_number"],
                 data["recipient_name"],
                 acting_user=request.user,
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         except UserFacingError as exc:
             if not ready:
@@ -316,7 +313,7 @@ def archive(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("The note is too long."))
         return redirect("results:window")
     try:
-        services.do_archive_case(case, form.cleaned_data["note"], acting_user=request.user, ip=_ip(request))
+        services.do_archive_case(case, form.cleaned_data["note"], acting_user=request.user, ip=client_ip(request))
     except UserFacingError as exc:
         messages.error(request, exc.message)
     else:

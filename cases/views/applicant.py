@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import UserFacingError
+from core.http import client_ip
 from guidance import queries as guidance_queries
 from guidance.services import MaterialLine
 from oneform.models import ApplicationDraft
@@ -33,10 +34,6 @@ from ..forms import FileForm, SubmitForm, WithdrawForm, new_submission_key
 from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice
 
 # ---------------------------------------------------------------- helpers
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _applicant(request: HttpRequest):
@@ -137,7 +134,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("The submission could not be identified; reload the page and submit again."))
         return redirect("cases:submit", code=one_thing.code)
     try:
-        case = services.do_submit_case(draft, key, acting_user=user, ip=_ip(request))
+        case = services.do_submit_case(draft, key, acting_user=user, ip=client_ip(request))
     except services.SubmissionIncomplete as exc:
         messages.error(request, exc.message)
         return _render_submit(request, draft, field_errors=exc.field_errors, missing=exc.missing_materials)
@@ -365,7 +362,7 @@ def correct(request: HttpRequest, number: str) -> HttpResponse:
     keys = notice.keys(PointKind.FIELD) if notice else set()
     values = {key: request.POST[key] for key in keys if key in request.POST}
     try:
-        changed = services.do_save_correction(case, values, acting_user=request.user, ip=_ip(request))
+        changed = services.do_save_correction(case, values, acting_user=request.user, ip=client_ip(request))
     except UserFacingError as exc:
         messages.error(request, exc.message)
         return redirect(_detail_url(case, "correction"))
@@ -404,7 +401,7 @@ def upload(request: HttpRequest, number: str, material_key: str) -> HttpResponse
     )
     try:
         stored = supply(
-            case, material.material_type, form.cleaned_data["file"], acting_user=request.user, ip=_ip(request)
+            case, material.material_type, form.cleaned_data["file"], acting_user=request.user, ip=client_ip(request)
         )
     except UserFacingError as exc:
         messages.error(request, exc.message)
@@ -421,7 +418,7 @@ def upload(request: HttpRequest, number: str, material_key: str) -> HttpResponse
 def resubmit(request: HttpRequest, number: str) -> HttpResponse:
     case = queries.get_case(request.user, number)
     try:
-        services.do_resubmit_case(case, acting_user=request.user, ip=_ip(request))
+        services.do_resubmit_case(case, acting_user=request.user, ip=client_ip(request))
     except services.SubmissionIncomplete as exc:
         messages.error(request, exc.message)
         return _render_detail(request, case, field_errors=exc.field_errors, missing=exc.missing_materials)
@@ -443,7 +440,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, case, withdraw_form=form)
     try:
-        services.do_withdraw_case(case, form.cleaned_data["reason"], acting_user=request.user, ip=_ip(request))
+        services.do_withdraw_case(case, form.cleaned_data["reason"], acting_user=request.user, ip=client_ip(request))
     except UserFacingError as exc:
         messages.error(request, exc.message)
     else:

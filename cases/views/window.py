@@ -40,6 +40,7 @@ from catalog import queries as catalog_queries
 from catalog.choices import OneThingStatus
 from catalog.models import MaterialType, OneThing
 from core.errors import ConflictError, UserFacingError
+from core.http import client_ip
 from guidance import queries as guidance_queries
 from guidance.forms import GuideQuery
 from guidance.services import MaterialLine, PersonalNotice
@@ -86,10 +87,6 @@ def _staff(request: HttpRequest, action: str) -> User:
     if not (user.is_authenticated and user.is_staff_member and _may_somewhere(user, action)):
         raise Http404
     return user
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # ---------------------------------------------------------------- workbench
@@ -312,7 +309,7 @@ def _post_correction(request: HttpRequest, case: Case, user: User) -> HttpRespon
         messages.error(request, _("Nothing was issued: see the messages beside the points."))
         return _render_case(request, case, forms, status=400)
     try:
-        notice = services.do_request_correction(case, posted.points, acting_user=user, ip=_ip(request))
+        notice = services.do_request_correction(case, posted.points, acting_user=user, ip=client_ip(request))
     except UserFacingError as exc:
         forms.correction_errors[""] = exc.message
         messages.error(request, exc.message)
@@ -329,7 +326,7 @@ def _post_receive(request: HttpRequest, case: Case, user: User) -> HttpResponse:
     keys = [m.material_type.key for m in case.materials.all() if m.state == MaterialState.MISSING]
     dates, typed, errors = read_deferrals(request.POST, keys)
     try:
-        services.do_receive_case(case, deferrals=dates, acting_user=user, ip=_ip(request))
+        services.do_receive_case(case, deferrals=dates, acting_user=user, ip=client_ip(request))
     except services.DeferralsRefused as exc:
         problems = {**exc.problems, **errors}  # a date that could not be read: say that, not "give a date"
         messages.error(request, _("Not received: see the messages beside the dates."))
@@ -350,7 +347,7 @@ def _post_scan(request: HttpRequest, case: Case, user: User) -> HttpResponse:
     if uploaded is None:
         return _render_case(request, case, ReviewForms(scan_errors={key: _("Choose a file to upload.")}), status=400)
     try:
-        services.do_attach_scan(case, material_type, uploaded, acting_user=user, ip=_ip(request))
+        services.do_attach_scan(case, material_type, uploaded, acting_user=user, ip=client_ip(request))
     except UserFacingError as exc:
         return _render_case(request, case, ReviewForms(scan_errors={key: exc.message}), status=400)
     messages.success(request, _("Scan of “%(name)s” attached.") % {"name": material_type.name})
@@ -602,12 +599,12 @@ def intake(request: HttpRequest, applicant_id: int, code: str) -> HttpResponse:
     try:
         with transaction.atomic():
             case = services.do_submit_case(
-                page.draft, submission_key, acting_user=staff, ip=_ip(request), paper_received=paper
+                page.draft, submission_key, acting_user=staff, ip=client_ip(request), paper_received=paper
             )
             created_by = request.session.get(SESSION_CREATED_ACCOUNTS, {}).get(str(applicant.pk))
             if created_by is not None:
                 creator = User.objects.filter(pk=created_by).first() or staff
-                do_note_walk_in_account(case, created_by=creator, acting_user=staff, ip=_ip(request))
+                do_note_walk_in_account(case, created_by=creator, acting_user=staff, ip=client_ip(request))
     except services.SubmissionIncomplete as exc:
         for key in exc.missing_materials:
             material_errors[key] = _("Missing: upload a scan or tick “paper original received”.")

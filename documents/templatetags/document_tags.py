@@ -12,7 +12,7 @@ from cases.models import Case, CaseItem
 from ..choices import DocumentKind, DocumentStatus
 from ..forms import RevokeForm
 from ..models import CaseDocument
-from ..services import Source, item_sources, may_revoke, sources_of
+from ..services import Source, item_sources, revocation_rule, sources_of
 
 register = template.Library()
 
@@ -33,10 +33,11 @@ def _links(context: template.Context, case: Case, sources: list[Source]) -> dict
     request = context.get("request")
     user = getattr(request, "user", None)
     issued = {(d.kind, d.source_key): d for d in CaseDocument.objects.filter(case=case).select_related("item")}
+    may_revoke = revocation_rule(user, case) if issued else None  # rights read once, and only when needed
     links = []
     for s in sources:
         document = issued.get((s.kind, s.key))
-        revocable = bool(document and document.status != DocumentStatus.REVOKED and may_revoke(user, document))
+        revocable = bool(document and document.status != DocumentStatus.REVOKED and may_revoke(document))
         links.append(
             {
                 "title": DocumentKind(s.kind).label,

@@ -2,10 +2,11 @@
 
 DATABASE_URL   SQLite file by default (db.sqlite3 beside manage.py); postgres://… in production and CI
 SECRET_KEY     required when DEBUG is off
-DEBUG          "1"/"true" to enable (default on for the local set-up, off otherwise)
+DEBUG          "1"/"true" to enable; off unless set (scripts/setup and scripts/serve set DEBUG=1 for the demo and
+               say so; the tests use yijian.test_settings). README "Production settings" lists the rest:
+               SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD,
+               BEHIND_PROXY, SECURE_COOKIES, CSRF_TRUSTED_ORIGINS
 ALLOWED_HOSTS  comma-separated
-YIJIAN_DEV_OUTBOX  "1" (default, for the demo): /notifications/outbox/ lists every message, login codes
-                   included, to anyone; set "0" in production
 YIJIAN_NOTIFICATION_SENDER  dotted path of the SMS sender (default: log to the console)
 YIJIAN_PUBLIC_URL  the address citizens reach the platform at (default http://127.0.0.1:8000): QR codes on
                    guides, receipts, decisions and e-licences point there
@@ -29,11 +30,11 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (the demo: DEBUG=1 or scripts/serve).")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [
@@ -168,10 +169,8 @@ CLOCK_WARNING_ACCEPTANCE_WORKING_MINUTES = 120
 PUBLIC_URL = os.environ.get("YIJIAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 NOTIFICATION_SENDER = os.environ.get("YIJIAN_NOTIFICATION_SENDER", "notifications.senders.ConsoleSender")
-# The developer outbox (/notifications/outbox/) shows every message, login codes included, to anyone: on by default
-# because the default set-up is a demo without an SMS gateway; always on while DEBUG. Set YIJIAN_DEV_OUTBOX=0 in
-# production (`manage.py check --deploy` warns while it is on).
-SHOW_DEV_OUTBOX = env_bool("YIJIAN_DEV_OUTBOX", default=True)
+# The developer outbox (/notifications/outbox/) exists only while DEBUG is on, for system administrators, and never
+# shows login codes (notifications.views.outbox); the console sender logs no codes, identity or mobile numbers.
 
 # Background work (README "Background work"): Django's task API through the django-tasks backport. The default
 # backend keeps the queue in the database (django_tasks_db) and `manage.py db_worker` runs it; `manage.py
@@ -196,6 +195,20 @@ LOGGING = {
     "loggers": {"yijian": {"handlers": ["console"], "level": "INFO"}},
 }
 
+# Security (README "Production settings"; `manage.py check --deploy` is clean with them). Without DEBUG the platform
+# assumes HTTPS: cookies only over HTTPS, HTTP redirected, HSTS. Behind a reverse proxy that terminates TLS set
+# BEHIND_PROXY=1 so that its X-Forwarded-Proto tells Django the request was secure.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if env_bool("BEHIND_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

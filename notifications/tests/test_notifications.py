@@ -3,7 +3,6 @@
 import logging
 
 import pytest
-from django.core.checks import run_checks
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,7 +48,8 @@ def test_an_sms_is_delivered_by_the_console_sender_once_the_transaction_commits(
     assert message.mobile == "13800000001"  # the recipient's mobile, kept as it was at the time
     assert message.created_by == user_named("xinxiang_window")
     assert [r.name for r in caplog.records] == ["yijian.outbox"]
-    assert "13800000001" in caplog.text and "受理通知: 您的申请已受理。" in caplog.text
+    assert "138****0001" in caplog.text and "受理通知: 您的申请已受理。" in caplog.text
+    assert "13800000001" not in caplog.text  # the log shows the mobile number masked
 
     deliver_message(message.pk)  # a retried task sends nothing twice
     message.refresh_from_db()
@@ -134,26 +134,64 @@ def test_the_inbox_needs_a_login(client_for):
 # ---------------------------------------------------------------- developer outbox
 
 
-def test_the_developer_outbox_is_on_in_the_default_set_up(client_for, user_named, settings):
-    settings.DEBUG = False  # the default set-up shows it even without DEBUG (a demo without an SMS gateway)
+@pytest.mark.security
+def test_anonymous_visitors_cannot_read_login_codes_in_the_outbox_whatever_debug_says(client_for, user_named, settings):
+    """The takeover found in issue 11: the outbox showed one-time login codes to anonymous visitors."""
     queue_sms(user_named("citizen"), body="您的登录验证码为 654321，5分钟内有效。")
+    for debug in (False, True):
+        settings.DEBUG = debug
+        response = client_for(None).get(reverse("notifications:outbox"))
+        assert response.status_code == 404
+        assert "654321" not in response.content.decode()
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    ("debug", "username", "status"),
+    [
+        (False, "admin", 404),
+        (True, "admin", 200),
+        (True, "xinxiang_window", 404),
+        (True, "xinxiang_supervisor", 404),
+        (True, "citizen", 404),
+    ],
+)
+def test_the_developer_outbox_is_only_for_system_administrators_while_debug(
+    client_for, settings, debug, username, status
+):
+    settings.DEBUG = debug
+    assert client_for(username).get(reverse("notifications:outbox")).status_code == status
+
+
+@pytest.mark.security
+def test_the_outbox_never_shows_a_login_code_even_to_the_administrator(client_for, user_named, settings):
+    settings.DEBUG = True
+    do_queue_message(recipient=user_named("citizen"), channel=Channel.SMS, kind="otp", body="您的登录验证码为 654321。")
     queue_site(user_named("citizen_spouse"), body="李四的消息。")
-    response = client_for(None).get(reverse("notifications:outbox"))
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "开发者发件箱" in body
-    assert "654321" in body and "李四的消息。" in body and "13800000001" in body
+    body = client_for("admin").get(reverse("notifications:outbox")).content.decode()
+    assert "654321" not in body
+    assert "李四的消息。" in body and "登录验证码，不显示" in body
 
 
-@pytest.mark.parametrize(("debug", "show", "status"), [(False, False, 404), (True, False, 200), (False, True, 200)])
-def test_the_developer_outbox_is_there_only_while_debug_or_show_dev_outbox(client_for, settings, debug, show, status):
-    settings.DEBUG, settings.SHOW_DEV_OUTBOX = debug, show
-    assert client_for("admin").get(reverse("notifications:outbox")).status_code == status
+@pytest.mark.security
+def test_the_console_sender_logs_no_login_code_and_no_identity_number(
+    user_named, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.INFO, logger="yijian.outbox")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_queue_message(recipient=user_named("citizen"), channel=Channel.SMS, kind="otp", body="验证码 654321。")
+        queue_sms(user_named("citizen"), body="张三（410721199003070010）的申请已受理。")
+    assert len(caplog.records) == 2
+    assert "654321" not in caplog.text
+    assert "410721199003070010" not in caplog.text and "410721********0010" in caplog.text
+    assert "13800000001" not in caplog.text
 
 
-def test_the_outbox_queries_do_not_grow_with_the_messages(client_for, user_named):
+def test_the_outbox_queries_do_not_grow_with_the_messages(client_for, user_named, settings):
+    settings.DEBUG = True
+
     def count_queries() -> int:
-        client = client_for(None)
+        client = client_for("admin")
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("notifications:outbox")).status_code == 200
         return len(ctx.captured_queries)
@@ -165,10 +203,3 @@ def test_the_outbox_queries_do_not_grow_with_the_messages(client_for, user_named
         queue_site(user_named(name))
         queue_sms(user_named(name))
     assert count_queries() == few
-
-
-def test_deploy_check_warns_while_the_outbox_is_public(settings):
-    settings.SHOW_DEV_OUTBOX = True
-    assert "notifications.W001" in [m.id for m in run_checks(include_deployment_checks=True)]
-    settings.SHOW_DEV_OUTBOX = False
-    assert "notifications.W001" not in [m.id for m in run_checks(include_deployment_checks=True)]

@@ -1,0 +1,15 @@
+"""Settings for the test suite (pyproject.toml, scripts/test): the production settings (DEBUG off, as pytest-django
+runs them anyway) with a test-only secret key and plain HTTP, since the test client and the browser tests' live
+server speak HTTP on localhost."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-insecure-key-" + "x" * 40)
+
+from .settings import *  # noqa: E402,F403
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ (no collectstatic in tests)

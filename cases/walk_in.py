@@ -155,8 +155,8 @@ def do_register_walk_in_applicant(identity: WalkInIdentity, *, acting_user: User
         _check_existing(account, identity)
         return account, False
     logger.info(
-        "Walk-in applicant account %s (%s) created by %s (id %s)",
-        user.username,
+        "Walk-in applicant account id %s (%s) created by %s (id %s)",  # the username holds the ID number: not logged
+        user.pk,
         identity.kind,
         acting_user.username,
         acting_user.pk,

@@ -10,5 +10,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("walk-in/", views.walk_in, name="walk_in"),
-    path("walk-in/<int:applicant_id>/<str:code>/", views.intake, name="intake"),
+    path("walk-in/<str:token>/<str:code>/", views.intake, name="intake"),
 ]

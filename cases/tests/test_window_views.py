@@ -39,8 +39,16 @@ def case_url(case: Case) -> str:
     return reverse("window:case", args=[case.number])
 
 
-def intake_url(applicant: User, query: str = RESTAURANT_QUERY) -> str:
-    return reverse("window:intake", args=[applicant.pk, RESTAURANT_CODE]) + (f"?{query}" if query else "")
+def intake_url(client, query: str = RESTAURANT_QUERY, data: dict | None = None) -> str:
+    """The intake page of a walk-in opened through the identity step by this client (the demo enterprise unless
+    `data` says otherwise): the only way to it."""
+    response = client.post(reverse("window:walk_in"), data or legal_person())
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response.url + (f"?{query}" if query else "")
+
+
+def made_up_intake_url() -> str:
+    return reverse("window:intake", args=["tok-" + "x" * 18, RESTAURANT_CODE])
 
 
 def message_of(validator, value: str) -> str:
@@ -72,7 +80,7 @@ def test_only_window_staff_see_the_window_pages(client_for, submitted_restaurant
         reverse("window:index"),
         case_url(submitted_restaurant_case),
         reverse("window:walk_in"),
-        intake_url(enterprise),
+        made_up_intake_url(),
     ]:
         assert client.get(url).status_code == 404, (username, url)
     assert client.post(case_url(submitted_restaurant_case), {"action": "receive"}).status_code == 404
@@ -93,7 +101,7 @@ def test_another_countys_window_gets_the_same_404_as_a_case_that_does_not_exist(
     assert client_for(WINDOW).get(reverse("window:case", args=["410721209901010001"])).status_code == 404
     assert submitted_restaurant_case.number not in other.get(reverse("window:index")).content.decode()
     # nor may it file for the applicant under 新乡县's one-thing
-    assert other.get(intake_url(User.objects.get(username="enterprise"))).status_code == 404
+    assert other.get(intake_url(client_for(WINDOW))).status_code == 404
 
 
 def test_the_navigation_links_the_workbench_for_window_staff_only(client_for):
@@ -377,7 +385,8 @@ def test_a_new_walk_in_gets_an_account_once_and_the_same_number_finds_it_again(c
     response = client.post(reverse("window:walk_in"), data)
     applicant = User.objects.get(id_number=data["id_number"])
     assert response.status_code == 302
-    assert response.url == reverse("window:intake", args=[applicant.pk, retirement_code()])
+    assert response.url.startswith("/window/walk-in/") and response.url.endswith(f"/{retirement_code()}/")
+    assert f"/{applicant.pk}/" not in response.url  # no applicant id in the address
     assert (applicant.username, applicant.kind, applicant.display_name, applicant.mobile) == (
         f"p-{data['id_number']}",
         AccountKind.NATURAL_PERSON,
@@ -388,7 +397,8 @@ def test_a_new_walk_in_gets_an_account_once_and_the_same_number_finds_it_again(c
 
     again = client.post(reverse("window:walk_in"), {**data, "id_number": data["id_number"].lower()})
     assert again.status_code == 302
-    assert again.url == response.url
+    assert again.url != response.url  # each walk-in its own token …
+    assert again.url.endswith(f"/{retirement_code()}/")
     assert User.objects.filter(id_number=data["id_number"]).count() == 1
 
 
@@ -430,7 +440,8 @@ def intake_post(one_thing, *, action: str = "file", paper=(PAPER_MATERIAL,), val
 
 def test_the_intake_page_shows_questionnaire_form_and_materials(client_for, restaurant_one_thing):
     enterprise = User.objects.get(username="enterprise")
-    response = client_for(WINDOW).get(intake_url(enterprise))
+    client = client_for(WINDOW)
+    response = client.get(intake_url(client))
     assert response.status_code == 200
     assert [m.line.key for m in response.context["to_submit"]] == [
         "business_licence",
@@ -451,19 +462,34 @@ def test_the_intake_page_shows_questionnaire_form_and_materials(client_for, rest
     assert 'name="q.dine_in"' in body and 'name="paper" value="premises_layout"' in body
 
 
-def test_the_intake_refuses_staff_accounts_and_unknown_applicants(client_for):
-    client = client_for(WINDOW)
-    staff = User.objects.get(username="xinxiang_reviewer")
-    assert client.get(intake_url(staff)).status_code == 404
-    assert client.get(reverse("window:intake", args=[999999, RESTAURANT_CODE])).status_code == 404
+@pytest.mark.security
+def test_the_intake_is_reached_only_through_the_identity_step_of_the_same_clerk(client_for):
+    """Issue 11: a clerk reached any applicant (identity, drafts, filing in their name) by changing the user id in
+    /window/walk-in/<id>/<code>/. Now the address carries a token of a walk-in this clerk verified in this session."""
+    enterprise = User.objects.get(username="enterprise")
+    clerk = client_for(WINDOW)
+    own = intake_url(clerk)
+    assert clerk.get(own).status_code == 200
+    not_found = clerk.get(made_up_intake_url())
+    assert not_found.status_code == 404
+    # the old address shape with the applicant's id is no way in either
+    assert clerk.get(f"/window/walk-in/{enterprise.pk}/{RESTAURANT_CODE}/").status_code == 404
+    # another clerk of the same hall, with the first clerk's address: the same 404 as a made-up token
+    colleague = User.objects.get(username=WINDOW)
+    other_session = client_for(None)
+    other_session.force_login(colleague)
+    stolen = other_session.get(own)
+    assert stolen.status_code == 404 and stolen.content == not_found.content
+    # the token is bound to the one-thing verified with it
+    token = own.split("/")[3]
+    assert clerk.get(reverse("window:intake", args=[token, retirement_code()])).status_code == 404
 
 
 def test_saving_the_intake_keeps_values_and_says_what_is_wrong(client_for, restaurant_one_thing):
     enterprise = User.objects.get(username="enterprise")
     values = {**restaurant_values(restaurant_one_thing), "food.safety_manager_mobile": "12345"}
-    response = client_for(WINDOW).post(
-        intake_url(enterprise), intake_post(restaurant_one_thing, action="save", values=values)
-    )
+    client = client_for(WINDOW)
+    response = client.post(intake_url(client), intake_post(restaurant_one_thing, action="save", values=values))
     assert response.status_code == 200
     assert set(response.context["errors"]) == {"food.safety_manager_mobile"}
     assert 'value="12345"' in response.content.decode()
@@ -477,7 +503,8 @@ def test_filing_with_a_material_neither_scanned_nor_on_paper_is_refused(client_f
     # premises_layout: no file and no tick; it may not be supplied later
     data = intake_post(restaurant_one_thing, paper=())
     del data[f"file-{PAPER_MATERIAL}"]
-    response = client_for(WINDOW).post(intake_url(enterprise), data)
+    client = client_for(WINDOW)
+    response = client.post(intake_url(client), data)
     assert response.status_code == 400
     row = next(m for m in response.context["to_submit"] if m.line.key == PAPER_MATERIAL)
     assert row.error
@@ -487,7 +514,7 @@ def test_filing_with_a_material_neither_scanned_nor_on_paper_is_refused(client_f
 def test_a_walk_in_with_paper_is_distributed_only_after_the_scan(client_for, restaurant_one_thing):
     client = client_for(WINDOW)
     enterprise = User.objects.get(username="enterprise")
-    response = client.post(intake_url(enterprise), intake_post(restaurant_one_thing))
+    response = client.post(intake_url(client), intake_post(restaurant_one_thing))
     case = Case.objects.get(applicant=enterprise)
     assert response.status_code == 302 and response.url == case_url(case)
     assert (case.channel, case.status, case.filed_by.username) == (Channel.WINDOW, CaseStatus.SUBMITTED, WINDOW)
@@ -539,7 +566,8 @@ def test_a_new_enterprise_filed_at_the_window_has_its_account_creation_noted(cli
                         agent_id_number=valid_id_number("41072119900101003"), mobile="13900000009")  # fmt: skip
     response = client.post(reverse("window:walk_in"), data)
     applicant = User.objects.get(credit_code=code)
-    assert response.url == intake_url(applicant, query="")
+    intake = response.url
+    assert intake.startswith("/window/walk-in/") and f"/{applicant.pk}/" not in intake
     assert applicant.username == f"e-{code}" and applicant.kind == AccountKind.LEGAL_PERSON
 
     values = {
@@ -548,7 +576,7 @@ def test_a_new_enterprise_filed_at_the_window_has_its_account_creation_noted(cli
         "enterprise.credit_code": code,
         "legal_person.name": "钱九",
     }
-    response = client.post(intake_url(applicant), intake_post(restaurant_one_thing, values=values))
+    response = client.post(f"{intake}?{RESTAURANT_QUERY}", intake_post(restaurant_one_thing, values=values))
     assert response.status_code == 302
     case = Case.objects.get(applicant=applicant)
     note = case.events.get(action=CaseAction.NOTE)
@@ -569,7 +597,7 @@ def test_updating_the_situation_keeps_what_was_typed(client_for, restaurant_one_
         "q.signboard": "no_sign",
         "premises.area": "88",
     }
-    response = client.post(intake_url(enterprise), data)
+    response = client.post(intake_url(client), data)
     assert response.status_code == 302
     assert "q.dine_in=dining_inspection" in response.url
     page = client.get(response.url)
@@ -578,5 +606,5 @@ def test_updating_the_situation_keeps_what_was_typed(client_for, restaurant_one_
     assert shown["premises.area"] == "88"
     assert "fire.max_occupancy" in shown
     # without a query string the page resumes from the draft's answers
-    resumed = client.get(intake_url(enterprise, query=""))
+    resumed = client.get(intake_url(client, query=""))
     assert resumed.context["notice"].answers["dine_in"] == "dining_inspection"

@@ -19,6 +19,7 @@ see these pages; everyone else gets 404, the same as for a case number that does
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass, field
 
@@ -74,6 +75,34 @@ QUEUE_LIMIT = 100  # rows per queue; a hall's day is far below this
 RECENT_LIMIT = 10
 DEFAULT_DEFERRAL_WORKDAYS = 5
 SESSION_CREATED_ACCOUNTS = "window.created_accounts"  # applicant pk -> pk of the staff member who created it
+# Walk-ins opened through the identity step in this staff member's session: unguessable token -> applicant pk, the
+# one-thing chosen and the staff member. The intake page is reached only by such a token, never by an applicant id
+# in the URL (issue 11: a clerk could reach any applicant by changing the id).
+SESSION_WALK_INS = "window.walk_ins"
+WALK_INS_KEPT = 20  # the newest walk-ins of a session; older tokens answer 404 (open the identity step again)
+
+
+def _open_walk_in(request: HttpRequest, staff: User, applicant: User, one_thing: OneThing) -> str:
+    """Remember a walk-in verified at the identity step; the token of its intake page."""
+    token = secrets.token_urlsafe(16)
+    walk_ins = request.session.get(SESSION_WALK_INS, {})
+    walk_ins[token] = {"applicant": applicant.pk, "code": one_thing.code, "staff": staff.pk}
+    request.session[SESSION_WALK_INS] = dict(list(walk_ins.items())[-WALK_INS_KEPT:])
+    return token
+
+
+def _walk_in_applicant(request: HttpRequest, staff: User, token: str, code: str) -> User:
+    """The applicant of a walk-in this staff member opened in this session for this one-thing; else 404, the same
+    as for a token that never existed."""
+    opened = request.session.get(SESSION_WALK_INS, {}).get(token)
+    if not opened or opened.get("staff") != staff.pk or opened.get("code") != code:
+        raise Http404
+    applicant = User.objects.filter(
+        pk=opened["applicant"], kind__in=[AccountKind.NATURAL_PERSON, AccountKind.LEGAL_PERSON]
+    ).first()
+    if applicant is None:
+        raise Http404
+    return applicant
 
 
 def _may_somewhere(user: User, action: str) -> bool:
@@ -389,7 +418,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("A new applicant account was created for %(name)s.") % {"name": applicant})
             else:
                 messages.info(request, _("The applicant's existing account is used: %(name)s.") % {"name": applicant})
-            return redirect("window:intake", applicant_id=applicant.pk, code=one_thing.code)
+            token = _open_walk_in(request, user, applicant, one_thing)
+            return redirect("window:intake", token=token, code=one_thing.code)
     return render(request, "cases/window/walk_in.html", {"form": form, "one_things": one_things})
 
 
@@ -434,6 +464,7 @@ class IntakeMaterial:
 @dataclass
 class Intake:
     staff: User
+    token: str
     applicant: User
     one_thing: OneThing
     notice: PersonalNotice
@@ -449,7 +480,7 @@ class Intake:
 
     @property
     def url(self) -> str:
-        base = reverse("window:intake", args=[self.applicant.pk, self.one_thing.code])
+        base = reverse("window:intake", args=[self.token, self.one_thing.code])
         return f"{base}?{self.query}" if self.query else base
 
     def shown_values(self) -> tuple[dict[str, str], dict[str, PrefilledValue]]:
@@ -460,16 +491,12 @@ class Intake:
         return effective_values(self.form.keys, self.draft.values if self.draft else {}, self.prefill, typed)
 
 
-def _intake(request: HttpRequest, applicant_id: int, code: str) -> Intake:
+def _intake(request: HttpRequest, token: str, code: str) -> Intake:
     staff = _staff(request, "case.file_walk_in")
     one_thing = guidance_queries.get_guide_one_thing(code)
     if not may_act_for_applicant(staff, one_thing):
         raise Http404
-    applicant = User.objects.filter(
-        pk=applicant_id, kind__in=[AccountKind.NATURAL_PERSON, AccountKind.LEGAL_PERSON]
-    ).first()
-    if applicant is None:
-        raise Http404
+    applicant = _walk_in_applicant(request, staff, token, code)
     draft = find_draft(applicant, one_thing)
     if request.method == "POST" and has_guide_params(request.POST):
         query = GuideQuery.from_querydict(request.POST)  # the questionnaire is part of the posted form
@@ -481,7 +508,7 @@ def _intake(request: HttpRequest, applicant_id: int, code: str) -> Intake:
     notice, error = query.notice(one_thing, held_licence_types=held_licence_types(applicant))
     form = merge_form(one_thing, notice.selected_items)
     prefill = prefill_for(applicant, form.keys)
-    return Intake(staff, applicant, one_thing, notice, error, form, draft, prefill, GuideQuery.canonical(notice))
+    return Intake(staff, token, applicant, one_thing, notice, error, form, draft, prefill, GuideQuery.canonical(notice))
 
 
 def _render_intake(
@@ -535,12 +562,12 @@ def _render_intake(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake(request: HttpRequest, applicant_id: int, code: str) -> HttpResponse:
+def intake(request: HttpRequest, token: str, code: str) -> HttpResponse:
     """The walk-in's questionnaire, one form and materials on one page, in one form. POST saves the answers and
     the values as typed and stores each file chosen; action "situation" then reloads the page for the answers
     given (nothing typed is lost), "save" shows every message, "file" files the case (收件) and opens its review
     page."""
-    page = _intake(request, applicant_id, code)
+    page = _intake(request, token, code)
     if request.method == "GET":
         return _render_intake(request, page, status=400 if page.notice_error else 200)
     if page.notice_error:  # e.g. a mandatory item unticked: nothing is saved under a refused selection

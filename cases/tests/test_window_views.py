@@ -75,7 +75,6 @@ def next_workday(days: int = 3) -> dt.date:
 @pytest.mark.parametrize("username", ["xinxiang_reviewer", "xinxiang_supervisor", "xinxiang_lead", "enterprise"])
 def test_only_window_staff_see_the_window_pages(client_for, submitted_restaurant_case, username):
     client = client_for(username)
-    enterprise = User.objects.get(username="enterprise")
     for url in [
         reverse("window:index"),
         case_url(submitted_restaurant_case),
@@ -439,7 +438,6 @@ def intake_post(one_thing, *, action: str = "file", paper=(PAPER_MATERIAL,), val
 
 
 def test_the_intake_page_shows_questionnaire_form_and_materials(client_for, restaurant_one_thing):
-    enterprise = User.objects.get(username="enterprise")
     client = client_for(WINDOW)
     response = client.get(intake_url(client))
     assert response.status_code == 200
@@ -486,7 +484,6 @@ def test_the_intake_is_reached_only_through_the_identity_step_of_the_same_clerk(
 
 
 def test_saving_the_intake_keeps_values_and_says_what_is_wrong(client_for, restaurant_one_thing):
-    enterprise = User.objects.get(username="enterprise")
     values = {**restaurant_values(restaurant_one_thing), "food.safety_manager_mobile": "12345"}
     client = client_for(WINDOW)
     response = client.post(intake_url(client), intake_post(restaurant_one_thing, action="save", values=values))
@@ -499,7 +496,6 @@ def test_saving_the_intake_keeps_values_and_says_what_is_wrong(client_for, resta
 
 
 def test_filing_with_a_material_neither_scanned_nor_on_paper_is_refused(client_for, restaurant_one_thing):
-    enterprise = User.objects.get(username="enterprise")
     # premises_layout: no file and no tick; it may not be supplied later
     data = intake_post(restaurant_one_thing, paper=())
     del data[f"file-{PAPER_MATERIAL}"]
@@ -589,7 +585,6 @@ def test_a_new_enterprise_filed_at_the_window_has_its_account_creation_noted(cli
 
 def test_updating_the_situation_keeps_what_was_typed(client_for, restaurant_one_thing):
     client = client_for(WINDOW)
-    enterprise = User.objects.get(username="enterprise")
     data = {
         "action": "situation",
         "q.org_form": "enterprise",

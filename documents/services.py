@@ -568,8 +568,9 @@ def verify_document(number: str, code: str) -> DocumentCheck:
     if not genuine or digest_of(document.content) != document.digest:
         return _NOT_GENUINE
     document = refresh_status(document)
-    if document.status != DocumentStatus.REVOKED and revocation_event(document) is not None:
-        document.status = DocumentStatus.REVOKED  # the trail says so, whatever the column says (not saved)
+    revoked = revocation_event(document) if document.status != DocumentStatus.REVOKED else None
+    if revoked is not None:  # the trail says so, whatever the column says (shown, not saved)
+        document.status, document.status_changed_at = DocumentStatus.REVOKED, revoked.at
     outcome = {
         DocumentStatus.CURRENT: DocumentVerification.CURRENT,
         DocumentStatus.SUPERSEDED: DocumentVerification.SUPERSEDED,

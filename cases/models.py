@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.trail import ChainedEvent
+
 from .choices import CaseAction, CaseStatus, Channel, ItemStatus, MaterialState
 
 
@@ -196,7 +198,7 @@ class CorrectionNotice(models.Model):
         return {p["key"] for p in self.points if p.get("kind") == kind}
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChainedEvent):
     """Append-only trail: who did what to the case, when, from which channel and address, before and after."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")

@@ -33,7 +33,9 @@ documents, the item's department for acceptance and refusal, system administrato
 Verification code: 16 base32 characters of HMAC-SHA256 under SECRET_KEY (salted per purpose; SECRET_KEY_FALLBACKS
 accepted) over kind, number, case number, issue time and the SHA-256 of the content, so a code cannot be made up and
 a row changed afterwards no longer verifies. `verify_document` gives the same "not genuine" for an unknown number and
-a wrong code, and compares in constant time.
+a wrong code, and compares in constant time. The content covers the applicant's (holder's) name. A revocation is a
+REVOKE_DOCUMENT event in the hash-chained case trail (core.trail); verification reads it as well as the status
+column, so resetting the column does not revive a document.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ from accounts.permissions import can
 from approvals import rules as approval_rules
 from approvals.services import departments_of
 from cases.choices import CaseAction, CaseStatus, ItemStatus, MaterialState
-from cases.models import Case, CaseItem, CaseMaterial, CorrectionNotice
+from cases.models import Case, CaseEvent, CaseItem, CaseMaterial, CorrectionNotice
 from cases.services import Actor, record_event
 from core.codes import CODE_LENGTH, code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
@@ -517,6 +519,17 @@ def do_revoke_document(
 # ---------------------------------------------------------------- verification
 
 
+def revocation_event(document: CaseDocument) -> CaseEvent | None:
+    """The revocation in the hash-chained case trail (core.trail), or None: the status column is not trusted alone."""
+    return (
+        CaseEvent.objects.filter(
+            case_id=document.case_id, action=CaseAction.REVOKE_DOCUMENT, detail__document=document.number
+        )
+        .order_by("at", "id")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class DocumentCheck:
     """What the public verification page may show: nothing at all unless the document is genuine."""
@@ -555,6 +568,9 @@ def verify_document(number: str, code: str) -> DocumentCheck:
     if not genuine or digest_of(document.content) != document.digest:
         return _NOT_GENUINE
     document = refresh_status(document)
+    revoked = revocation_event(document) if document.status != DocumentStatus.REVOKED else None
+    if revoked is not None:  # the trail says so, whatever the column says (shown, not saved)
+        document.status, document.status_changed_at = DocumentStatus.REVOKED, revoked.at
     outcome = {
         DocumentStatus.CURRENT: DocumentVerification.CURRENT,
         DocumentStatus.SUPERSEDED: DocumentVerification.SUPERSEDED,

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.trail import ChainedEvent
+
 from .choices import ACCEPTED_TYPES, UploadEventAction
 
 
@@ -45,7 +47,7 @@ class Upload(models.Model):
         return self.sha256[:12]
 
 
-class UploadEvent(models.Model):
+class UploadEvent(ChainedEvent):
     """Append-only history of uploads: who, when, which material, and the file before and after."""
 
     upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="events")

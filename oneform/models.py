@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.trail import ChainedEvent
+
 from .choices import DraftEventAction
 
 
@@ -35,7 +37,7 @@ class ApplicationDraft(models.Model):
         return f"{self.user} · {self.one_thing}"
 
 
-class DraftEvent(models.Model):
+class DraftEvent(ChainedEvent):
     """Append-only history of a draft: who, when, what, and the values of the keys that changed."""
 
     draft = models.ForeignKey(ApplicationDraft, on_delete=models.PROTECT, related_name="events")

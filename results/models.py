@@ -45,6 +45,7 @@ class ELicence(models.Model):
     issued_at = models.DateTimeField(_("issued at"))  # the decision's time, to the second
     valid_until = models.DateField(_("valid until"), null=True, blank=True)  # empty: no end
     verification_code = models.CharField(_("verification code"), max_length=16)
+    code_version = models.PositiveSmallIntegerField(default=2, editable=False)  # 1: code without the holder's name
     status = models.CharField(_("status"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(

@@ -8,8 +8,11 @@ E-licences (电子证照)
     (choices.LICENCE_RESULT_KINDS). Its number is the result number the department gave, or
     `<region code>-<item code without the region>-<yyyymmdd>-<4-digit sequence>`; a number already used by another
     licence is never invented around: no licence is issued and the case gets an internal note. The verification
-    code is an HMAC of the number, issue time, holder, title and validity under the SECRET_KEY, so it cannot be made
-    up and a licence row changed afterwards no longer verifies. `verify` answers genuine-and-valid, expired,
+    code is an HMAC of the number and the digest of what the licence says (content_of: holder name and number,
+    title, kind, issuer, case, issue time, validity) under the SECRET_KEY, so it cannot be made up and a licence row
+    changed afterwards no longer verifies (licences of code_version 1, from before, keep their older code). A
+    revocation is a REVOKE_LICENCE event in the hash-chained case trail; verification reads it as well as the
+    status column, so resetting the column does not revive a licence. `verify` answers genuine-and-valid, expired,
     revoked, or not genuine (the same answer for an unknown number and a wrong code). `do_revoke_licence`: staff of
     the issuing department, or a system administrator.
 
@@ -33,6 +36,8 @@ Archive (归档, 004 四(二)6; 000 第十七条)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -169,15 +174,56 @@ def _holder(applicant: User) -> tuple[str, str]:
     return (applicant.display_name or applicant.username)[:200], applicant.identity_number
 
 
-def _signed_text(licence: ELicence) -> str:
+def content_of(licence: ELicence) -> dict[str, str]:
+    """What the licence says, as the verification code covers it: holder (name and number), title, kind, issuer,
+    case, issue time and validity."""
+    return {
+        "number": licence.number,
+        "holder_name": licence.holder_name,
+        "holder_id_number": licence.holder_id_number,
+        "title": licence.title,
+        "result_kind": licence.result_kind,
+        "department": str(licence.department_id),
+        "case": str(licence.case_id),
+        "item": str(licence.item_id),
+        "issued_at": licence.issued_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "valid_until": licence.valid_until.isoformat() if licence.valid_until else "",
+    }
+
+
+def digest_of(licence: ELicence) -> str:
+    """SHA-256 of the canonical JSON of the licence's content."""
+    canonical = json.dumps(content_of(licence), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _signed_text_v1(licence: ELicence) -> str:
+    """Codes printed before version 2 (code_version 1): without the holder's name; still verify."""
     issued = licence.issued_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     valid = licence.valid_until.isoformat() if licence.valid_until else ""
     return "|".join([licence.number, issued, licence.holder_id_number, licence.title, valid])
 
 
+def _signed_text(licence: ELicence) -> str:
+    if licence.code_version == 1:
+        return _signed_text_v1(licence)
+    return "|".join(["v2", licence.number, digest_of(licence)])
+
+
 def verification_code(licence: ELicence) -> str:
-    """The code printed on the licence: an HMAC over what the licence says (core.codes)."""
+    """The code printed on the licence: an HMAC over its number and content digest (core.codes)."""
     return signed_code(HMAC_SALT, _signed_text(licence))
+
+
+def revocation_event(licence: ELicence) -> CaseEvent | None:
+    """The revocation in the case trail (hash-chained, core.trail), or None: the status column is not trusted alone."""
+    return (
+        CaseEvent.objects.filter(
+            case_id=licence.case_id, action=CaseAction.REVOKE_LICENCE, detail__licence=licence.number
+        )
+        .order_by("at", "id")
+        .first()
+    )
 
 
 def mask_name(name: str, kind: str = AccountKind.NATURAL_PERSON) -> str:
@@ -344,6 +390,13 @@ class VerificationResult:
         return mask_name(self.licence.holder_name, self.licence.holder.kind)
 
     @property
+    def revoked_at(self) -> dt.datetime | None:
+        if self.outcome != Verification.REVOKED or self.licence is None:
+            return None
+        event = revocation_event(self.licence)
+        return event.at if event is not None else self.licence.revoked_at
+
+    @property
     def colour(self) -> str:
         return Verification.colour(self.outcome)
 
@@ -356,7 +409,7 @@ def verify(number: str, code: str, *, today: dt.date | None = None) -> Verificat
         return VerificationResult(Verification.NOT_GENUINE)
     if not code_matches(code, HMAC_SALT, _signed_text(licence)):
         return VerificationResult(Verification.NOT_GENUINE)
-    if licence.status == LicenceStatus.REVOKED:
+    if licence.status == LicenceStatus.REVOKED or revocation_event(licence) is not None:
         return VerificationResult(Verification.REVOKED, licence)
     if licence.valid_until is not None and licence.valid_until < (today or timezone.localdate()):
         return VerificationResult(Verification.EXPIRED, licence)

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.trail import ChainedEvent
+
 from .choices import ConsentScope, EventAction, LicenceStatus, Relation
 
 # ---------------------------------------------------------------- simulated registries
@@ -212,7 +214,7 @@ class ApplicantProfileValue(models.Model):
         return f"{self.user} · {self.key}"
 
 
-class SharedDataEvent(models.Model):
+class SharedDataEvent(ChainedEvent):
     """Append-only record of consent and profile changes: whose data, who acted, when, what, before and after."""
 
     subject = models.ForeignKey(

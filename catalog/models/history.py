@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.trail import ChainedEvent
 
-class CatalogChange(models.Model):
+
+class CatalogChange(ChainedEvent):
     """Append-only record of every change to the catalog: who, when, what, why, before and after."""
 
     one_thing = models.ForeignKey(
@@ -14,7 +17,7 @@ class CatalogChange(models.Model):
     action = models.CharField(_("action"), max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_label = models.CharField(_("actor"), max_length=100)  # kept if the account goes; "system" for loaders
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False)  # set before sealing
     reason = models.TextField(_("reason"), blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)

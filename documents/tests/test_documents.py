@@ -453,3 +453,24 @@ def test_a_document_not_yet_issued_cannot_be_revoked(accepted, client_for):
     )
     assert response.status_code == 404
     assert not CaseDocument.objects.filter(case=accepted).exists()
+
+
+@pytest.mark.security
+def test_a_revoked_document_stays_revoked_when_its_status_column_is_reset(refused, client_for):
+    """The revocation is an event of the hash-chained case trail, not only a column (issue 11 part 8)."""
+    sign = item(refused, SIGN)
+    get_pdf(client_for("enterprise"), url(refused, DocumentKind.REFUSAL, sign.pk))
+    document = CaseDocument.objects.get(case=refused, kind=DocumentKind.REFUSAL)
+    services.do_revoke_document(document, "误发", acting_user=reviewer(sign))
+    CaseDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.CURRENT, status_changed_at=None)
+    assert verdict(document.number, document.verification_code) == "revoked"
+
+
+@pytest.mark.security
+def test_a_document_whose_holder_name_was_changed_does_not_verify(received, client_for):
+    get_pdf(client_for("enterprise"), url(received, DocumentKind.RECEIPT))
+    document = CaseDocument.objects.get(case=received)
+    assert verdict(document.number, document.verification_code) == "current"
+    content = {**document.content, "applicant": "另一家公司"}
+    CaseDocument.objects.filter(pk=document.pk).update(content=content)
+    assert verdict(document.number, document.verification_code) == "not_genuine"

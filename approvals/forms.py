@@ -9,6 +9,7 @@ from accounts.choices import AccountKind, StaffRole
 from accounts.models import User
 from cases.choices import ENDED_ITEM_STATUSES, ItemStatus
 from cases.models import Case, CaseItem
+from core.fields import IdMultipleChoiceField
 from workcalendar.choices import ClockState
 
 from . import rules
@@ -112,7 +113,7 @@ def open_items(case: Case):
 
 
 class BookInspectionForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(
+    items = IdMultipleChoiceField(
         label=_("Items to inspect"),
         queryset=CaseItem.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -34,7 +34,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -46,7 +45,8 @@ from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.models import CaseEvent, CaseItem
 from core.errors import ConflictError, UserFacingError
-from core.http import client_ip
+from core.fields import parse_id
+from core.http import client_ip, safe_next
 from workcalendar.clocks import ClockReading
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
@@ -80,13 +80,6 @@ def _staff(request: HttpRequest) -> User:
     if not (user.is_superuser or any(a.role in ACTION_ROLES["task.view"] for a in user.roles.all())):
         raise Http404
     return user
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # ---------------------------------------------------------------- the queue
@@ -195,10 +188,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def batch_accept(request: HttpRequest) -> HttpResponse:
     """批量受理: each selected task accepted in its own transaction; the refusals are listed, the rest go through."""
     user = _staff(request)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("approvals:index")
-    pks = list(dict.fromkeys(pk for pk in map(_int_or_none, request.POST.getlist("items")) if pk is not None))
+    back = safe_next(request, reverse("approvals:index"))
+    pks = list(dict.fromkeys(pk for pk in map(parse_id, request.POST.getlist("items")) if pk is not None))
     if not pks:
         messages.error(request, _("Select the tasks to accept."))
         return redirect(back)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdMultipleChoiceField
 from regions.models import Department, Region
 
 from .choices import LifeStage, Subject
@@ -132,7 +133,7 @@ class ItemEditForm(forms.Form):
 
     department = forms.ModelChoiceField(label=_("Co-handling department"), queryset=Department.objects.none())
     promised_days = forms.IntegerField(label=_("Promised limit"), required=False, min_value=0, max_value=365)
-    prerequisites = forms.ModelMultipleChoiceField(
+    prerequisites = IdMultipleChoiceField(
         label=_("Prerequisites"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=500)

@@ -17,12 +17,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import UserFacingError
-from core.http import client_ip
+from core.http import client_ip, safe_next
 from core.pdf import pdf_response
 
 from . import queries, rendering, services
@@ -57,9 +56,7 @@ def revoke(request: HttpRequest, number: str, kind: str, ref: str = "") -> HttpR
     if document is None:
         raise Http404("Not issued")
     form = RevokeForm(request.POST)
-    back = form.data.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = ""
+    back = safe_next(request, "", value=form.data.get("next") or "")
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:

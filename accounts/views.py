@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import UserFacingError
+from core.http import safe_next
 from notifications.views import dev_outbox_enabled
 
 from . import otp
@@ -21,13 +21,8 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _safe_next(request: HttpRequest) -> str:
-    """The `next` parameter when it points into this site; "" otherwise."""
-    url = request.POST.get(REDIRECT_FIELD) or request.GET.get(REDIRECT_FIELD) or ""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
+    """The `next` parameter when it is a path of this site (core.http.is_safe_next); "" otherwise."""
+    return safe_next(request, "")
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.permissions import region_codes_for
 
-from .models import Case, CaseItem
+from .models import Case, CaseEvent, CaseItem
 
 
 def restrict(user: User, action: str = "case.view") -> QuerySet[Case]:
@@ -44,3 +44,13 @@ def get_case(user: User, number: str, action: str = "case.view") -> Case:
 
 def find_case(user: User, number: str, action: str = "case.view") -> Case | None:
     return with_items(restrict(user, action)).filter(number=number).first()
+
+
+def first_event(case_id: int, action: str, **detail: str) -> CaseEvent | None:
+    """The first event of `action` on the case whose detail holds these values (e.g. licence=<number>), or None.
+    The trail is hash-chained (core.trail): what it says is trusted over a status column."""
+    return (
+        CaseEvent.objects.filter(case_id=case_id, action=action, **{f"detail__{k}": v for k, v in detail.items()})
+        .order_by("at", "id")
+        .first()
+    )

@@ -61,6 +61,7 @@ from approvals import rules as approval_rules
 from approvals.services import departments_of
 from cases.choices import CaseAction, CaseStatus, ItemStatus, MaterialState
 from cases.models import Case, CaseEvent, CaseItem, CaseMaterial, CorrectionNotice
+from cases.queries import first_event
 from cases.services import Actor, record_event
 from core.codes import CODE_LENGTH, code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
@@ -521,13 +522,7 @@ def do_revoke_document(
 
 def revocation_event(document: CaseDocument) -> CaseEvent | None:
     """The revocation in the hash-chained case trail (core.trail), or None: the status column is not trusted alone."""
-    return (
-        CaseEvent.objects.filter(
-            case_id=document.case_id, action=CaseAction.REVOKE_DOCUMENT, detail__document=document.number
-        )
-        .order_by("at", "id")
-        .first()
-    )
+    return first_event(document.case_id, CaseAction.REVOKE_DOCUMENT, document=document.number)
 
 
 @dataclass(frozen=True)

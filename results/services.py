@@ -53,6 +53,7 @@ from accounts.permissions import can
 from approvals.services import departments_of
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, Channel, ItemStatus
 from cases.models import Case, CaseEvent, CaseItem
+from cases.queries import first_event
 from cases.services import Actor, is_window_staff_for, record_event
 from catalog.choices import DeliveryMethod
 from core.codes import code_matches, normalize_code, signed_code
@@ -217,13 +218,7 @@ def verification_code(licence: ELicence) -> str:
 
 def revocation_event(licence: ELicence) -> CaseEvent | None:
     """The revocation in the case trail (hash-chained, core.trail), or None: the status column is not trusted alone."""
-    return (
-        CaseEvent.objects.filter(
-            case_id=licence.case_id, action=CaseAction.REVOKE_LICENCE, detail__licence=licence.number
-        )
-        .order_by("at", "id")
-        .first()
-    )
+    return first_event(licence.case_id, CaseAction.REVOKE_LICENCE, licence=licence.number)
 
 
 def mask_name(name: str, kind: str = AccountKind.NATURAL_PERSON) -> str:

@@ -54,6 +54,7 @@ from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 from . import rules
 from .choices import (
     ENDED_ITEM_STATUSES,
+    OPEN_CASE_STATUSES,
     CaseAction,
     CaseStatus,
     Channel,
@@ -70,8 +71,39 @@ MAX_POINTS = 100
 
 # Hooks other apps register to run after a case is distributed (issue 4: department queues, notices).
 ON_DISTRIBUTED: list[Callable[[Case], None]] = []
+# Run inside the transaction of every recorded case event, right after it is written (the documents app issues the
+# documents a change creates here): what they write belongs to the same change, and a failure rolls it back.
+ON_EVENT: list[Callable[[CaseEvent], None]] = []
 # ... and after a withdrawal committed (results: a 统一领取 case may now have its decided results ready).
 ON_WITHDRAWN: list[Callable[[Case], None]] = []
+
+
+class DuplicateOpenCase(ConflictError):
+    """The applicant already has an open case of this one-thing (the window may file again with a reason)."""
+
+    def __init__(self, existing: Case) -> None:
+        super().__init__(
+            _(
+                "You already have an open application for this one-thing: case %(number)s (%(status)s). Follow it "
+                "there instead of filing again."
+            )
+            % {"number": existing.number, "status": existing.get_status_display()}
+        )
+        self.existing = existing
+
+
+def open_case_of(applicant: User, one_thing: OneThing) -> Case | None:
+    """The applicant's open case of this one-thing (any version, same region), if there is one."""
+    return (
+        Case.objects.filter(
+            applicant=applicant,
+            region_id=one_thing.region_id,
+            one_thing__code=one_thing.code,
+            status__in=OPEN_CASE_STATUSES,
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
 
 
 class SubmissionIncomplete(UserFacingError):
@@ -126,7 +158,7 @@ def record_event(
     item: CaseItem | None = None,
     at: dt.datetime | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         item=item,
         action=action,
@@ -141,6 +173,9 @@ def record_event(
         internal_note=internal_note,
         detail=detail or {},
     )
+    for hook in ON_EVENT:
+        hook(event)
+    return event
 
 
 def _lock(case: Case) -> Case:
@@ -290,8 +325,11 @@ def do_submit_case(
     acting_user: User,
     ip: str | None = None,
     paper_received: Iterable[str] = (),
+    duplicate_reason: str = "",
 ) -> Case:
-    """File the draft as one case (see the module doc). Returns the case, the existing one for a repeated submit."""
+    """File the draft as one case (see the module doc). Returns the case, the existing one for a repeated submit.
+    An applicant with an open case of the same one-thing is refused (DuplicateOpenCase, with that case); window
+    staff may file again with `duplicate_reason`, which the event records."""
     draft = ApplicationDraft.objects.select_for_update().select_related("user").get(pk=draft.pk)
     applicant = draft.user
     submission_key = (submission_key or "").strip()[:64]
@@ -308,6 +346,11 @@ def do_submit_case(
             raise UserFacingError(_("Only window staff of this region can file an application for someone else."))
     elif not (acting_user and acting_user.is_applicant):
         raise UserFacingError(_("Only the applicant can submit their own application."))
+    User.objects.select_for_update().filter(pk=applicant.pk).first()  # one filing per applicant at a time
+    duplicate_reason = " ".join((duplicate_reason or "").split())[:200] if at_window else ""
+    duplicate = open_case_of(applicant, draft.one_thing)
+    if duplicate is not None and not duplicate_reason:
+        raise DuplicateOpenCase(duplicate)
     paper = set(paper_received) if at_window else set()
     check = check_submission(draft, paper_received=paper)
     if not check.ok:
@@ -408,7 +451,14 @@ def do_submit_case(
             "version": one_thing.version,
             "materials": {m.material_type.key: m.state for m in case.materials.select_related("material_type")},
             "deferral_requested": sorted(check.deferrable_missing),
+            **({"duplicate_of": duplicate.number, "duplicate_reason": duplicate_reason} if duplicate else {}),
         },
+        internal_note=(
+            _("Filed although case %(number)s is still open: %(reason)s")
+            % {"number": duplicate.number, "reason": duplicate_reason}
+            if duplicate
+            else ""
+        ),
         at=now,
     )
     if applicant.is_applicant and not at_window:

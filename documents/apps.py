@@ -6,3 +6,11 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "documents"
     verbose_name = _("Case documents")
+
+    def ready(self) -> None:
+        from cases import services as case_services
+
+        from . import services
+
+        if services.on_case_event not in case_services.ON_EVENT:
+            case_services.ON_EVENT.append(services.on_case_event)

@@ -1,7 +1,7 @@
 """Case documents (办件文书): one row per document issued for a case, with what it says and its verification code.
 
-A document is issued the first time someone entitled to it downloads it (services.issue_document) and is never
-rewritten: `content` is the snapshot of what the document says (the PDF is always rendered from it), `digest` its
+A document is issued by the change that creates its source, in that change's transaction (services.on_case_event;
+a GET never issues one), and is never rewritten: `content` is the snapshot of what the document says (the PDF is always rendered from it), `digest` its
 SHA-256, and `verification_code` an HMAC over the document's identity and that digest. The source record is one of
 the nullable foreign keys (`correction`, `item`, `material`, `delivery`; none for the receipt, whose source is the
 case itself); `source_key` names it too, so (case, kind, source_key) is unique and one source gets one document.

@@ -11,9 +11,11 @@ Sources — each document is the written form of one record, and exists only onc
 | commitment | 告知承诺书 | a CaseMaterial | the material was replaced by a signed commitment | the region's 政务服务中心 |
 | delivery | 送达凭证 | a results.Delivery | the delivery was recorded | the region's 政务服务中心 |
 
-`issue_document` creates the CaseDocument the first time one is asked for (idempotent: under the case's row lock,
-with the unique (case, kind, source_key) as the last word, so two concurrent downloads on PostgreSQL or SQLite give
-one row) and records an ISSUE_DOCUMENT event in the case trail (do_revoke_document: REVOKE_DOCUMENT). Its content is
+The change that creates a source issues its document in the same transaction: `on_case_event` (registered in
+cases.services.ON_EVENT) runs `issue_documents` after each event of ISSUING_ACTIONS, under the case row lock the
+action holds, with the unique (case, kind, source_key) as the last word; each issue records an ISSUE_DOCUMENT event
+in the case trail (do_revoke_document: REVOKE_DOCUMENT). A GET never issues: downloading a document that does not
+exist yet answers 404. `manage.py issue_documents` issues those missing from data older than this rule. Its content is
 a snapshot: the PDF always says what was issued.
 
 Status — a document stays genuine for ever; whether it is still *current* follows from its source:
@@ -26,8 +28,8 @@ Status — a document stays genuine for ever; whether it is still *current* foll
 | commitment | the material is no longer "replaced by a commitment" (the proof itself was supplied) | the proof replaced it |
 | refusal, delivery | never | a decision and a proof of delivery stay in force |
 
-`refresh_status` applies these rules (on every download and verification, so the stored status follows the case
-without hooks in the cases services). Revoked (`do_revoke_document`: window staff of the region for the centre's
+`refresh_status` applies these rules: stored by on_case_event after each change, and computed without storing on
+every download and verification (a GET never writes). Revoked (`do_revoke_document`: window staff of the region for the centre's
 documents, the item's department for acceptance and refusal, system administrators) wins over both and is final.
 
 Verification code: 16 base32 characters of HMAC-SHA256 under SECRET_KEY (salted per purpose; SECRET_KEY_FALLBACKS
@@ -361,30 +363,71 @@ def _find(source: Source) -> CaseDocument | None:
 
 
 def issued_document(source: Source) -> CaseDocument | None:
-    """The document issued for `source`, if it was (documents are issued on first download)."""
+    """The document issued for `source`, if it was (by the change that created the source: on_case_event)."""
     return _find(source)
 
 
+# The changes that create a document's source (module doc): the event's transaction issues it.
+ISSUING_ACTIONS = frozenset(
+    {
+        CaseAction.SUBMIT,  # a signed commitment (告知承诺书)
+        CaseAction.FILE_WALK_IN,
+        CaseAction.REQUEST_CORRECTION,  # 一次性告知补正通知书
+        CaseAction.RECEIVE,  # 收件回执
+        CaseAction.ACCEPT_ITEM,  # 受理通知书
+        CaseAction.PRE_REVIEW_ITEM,
+        CaseAction.REFUSE_ITEM,  # 不予受理决定书
+        CaseAction.DELIVER,  # 送达凭证
+    }
+)
+_OWN_ACTIONS = frozenset({CaseAction.ISSUE_DOCUMENT, CaseAction.REVOKE_DOCUMENT})
+
+
+def on_case_event(event: CaseEvent) -> None:
+    """cases.services.ON_EVENT: in the transaction of the change, issue the documents it created and store the
+    supersession of those it ended. A GET never issues or changes a document."""
+    if event.action in _OWN_ACTIONS:
+        return
+    if event.action in ISSUING_ACTIONS:
+        issue_documents(event.case, acting_user=event.actor, ip=event.ip, at=event.at)
+    current = CaseDocument.objects.select_related("case", "item", "material", "correction").filter(
+        case=event.case, status=DocumentStatus.CURRENT
+    )
+    for document in current.exclude(kind__in=(DocumentKind.REFUSAL, DocumentKind.DELIVERY)):
+        refresh_status(document)
+
+
+def issue_documents(
+    case: Case, *, acting_user: User | None, ip: str | None = None, at: dt.datetime | None = None
+) -> list[CaseDocument]:
+    """Issue every document of `case` whose source exists and that was not issued yet (caller holds the case lock
+    inside its transaction; `manage.py issue_documents` does the same for data from before documents were issued
+    by their change)."""
+    issued = set(CaseDocument.objects.filter(case=case).values_list("kind", "source_key"))
+    return [_create(s, acting_user, ip, at) for s in sources_of(case) if (s.kind, s.key) not in issued]
+
+
 def issue_document(source: Source, *, acting_user: User | None, ip: str | None = None) -> CaseDocument:
-    """The document of `source`: the one issued before, or a new one (number, snapshot, code, trail event)."""
+    """The document of `source`: the one issued before, or a new one (number, snapshot, code, trail event).
+    For explicit issuing (commands, benchmarks); pages only read issued documents."""
     existing = _find(source)
     if existing is not None:
-        return refresh_status(existing)
+        return refresh_status(existing, save=False)
     try:
         with transaction.atomic():
             Case.objects.select_for_update(of=("self",)).order_by().filter(pk=source.case.pk).first()
             existing = _find(source)  # issued while we waited for the lock
             if existing is not None:
-                return refresh_status(existing)
+                return refresh_status(existing, save=False)
             document = _create(source, acting_user, ip)
     except IntegrityError:  # the same source issued concurrently (SQLite has no row locks): use that one
         document = _find(source)
         if document is None:
             raise
-    return refresh_status(document)
+    return refresh_status(document, save=False)
 
 
-def _create(source: Source, acting_user: User | None, ip: str | None) -> CaseDocument:
+def _create(source: Source, acting_user: User | None, ip: str | None, at: dt.datetime | None = None) -> CaseDocument:
     with translation.override(DOCUMENT_LANGUAGE):
         content = content_of(source)
         issuer = issuer_of(source)
@@ -401,7 +444,7 @@ def _create(source: Source, acting_user: User | None, ip: str | None) -> CaseDoc
             issuer=issuer,
             content=content,
             digest=digest_of(content),
-            issued_at=timezone.now().replace(microsecond=0),
+            issued_at=(at or timezone.now()).replace(microsecond=0),
             issued_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         document.verification_code = verification_code(document)
@@ -416,7 +459,7 @@ def _create(source: Source, acting_user: User | None, ip: str | None) -> CaseDoc
             to_status=status,
             summary=_("%(title)s No. %(number)s issued.") % {"title": title, "number": document.number},
             detail={"document": document.number, "kind": document.kind},
-            at=document.issued_at,
+            at=at or document.issued_at,  # right after the change that issued it on the timeline
         )
     return document
 
@@ -448,8 +491,9 @@ def _superseded(document: CaseDocument) -> tuple[dt.datetime, str] | None:
     return None
 
 
-def refresh_status(document: CaseDocument) -> CaseDocument:
-    """Apply the supersession rules to a current document (and store the change); revoked stays revoked."""
+def refresh_status(document: CaseDocument, *, save: bool = True) -> CaseDocument:
+    """Apply the supersession rules to a current document (stored when `save`: only inside a change, never on a
+    GET, which shows the same answer without writing it); revoked stays revoked."""
     if document.status != DocumentStatus.CURRENT:
         return document
     with translation.override(DOCUMENT_LANGUAGE):
@@ -457,9 +501,12 @@ def refresh_status(document: CaseDocument) -> CaseDocument:
     if ended is not None:
         document.status = DocumentStatus.SUPERSEDED
         document.status_changed_at, document.status_reason = ended
-        CaseDocument.objects.filter(pk=document.pk, status=DocumentStatus.CURRENT).update(
-            status=document.status, status_changed_at=document.status_changed_at, status_reason=document.status_reason
-        )
+        if save:
+            CaseDocument.objects.filter(pk=document.pk, status=DocumentStatus.CURRENT).update(
+                status=document.status,
+                status_changed_at=document.status_changed_at,
+                status_reason=document.status_reason,
+            )
     return document
 
 
@@ -562,7 +609,7 @@ def verify_document(number: str, code: str) -> DocumentCheck:
     genuine = code_matches(code, HMAC_SALT, _signed_text(document, document.case.number))
     if not genuine or digest_of(document.content) != document.digest:
         return _NOT_GENUINE
-    document = refresh_status(document)
+    document = refresh_status(document, save=False)  # a public GET: shown, not stored
     revoked = revocation_event(document) if document.status != DocumentStatus.REVOKED else None
     if revoked is not None:  # the trail says so, whatever the column says (shown, not saved)
         document.status, document.status_changed_at = DocumentStatus.REVOKED, revoked.at

@@ -5,7 +5,8 @@ verify (documents:verify)
     superseded, revoked (with the date), or not genuine; kind, case number, issue date, issuing body and the
     applicant's name masked — nothing else, and nothing at all unless number and code match.
 download (documents:download, documents:receipt)
-    The PDF of one document of a case, issued on first download (queries.py says who may have it; anyone else 404).
+    The PDF of one document of a case (queries.py says who may have it; anyone else 404). Reading never issues: a
+    document exists once the change that creates it committed (services.on_case_event); before that, 404.
 revoke (documents:revoke, documents:revoke_receipt)
     POST: the issuing body revokes a document issued in error, with the reason (services.may_revoke); back to the
     page it came from with a message. A user who may not see the document gets 404, like for the download.
@@ -44,7 +45,10 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, number: str, kind: str, ref: str = "") -> HttpResponse:
     source = queries.get_document_source(request.user, number, kind, ref)
-    document = services.issue_document(source, acting_user=request.user, ip=client_ip(request))
+    document = services.issued_document(source)
+    if document is None:
+        raise Http404("Not issued")
+    document = services.refresh_status(document, save=False)
     return pdf_response(rendering.document_pdf(document), rendering.document_filename(document))
 
 

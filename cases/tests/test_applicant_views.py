@@ -230,8 +230,12 @@ def test_enterprise_files_the_restaurant_end_to_end(client_for, restaurant):
     response = client.post(submit_url, {"submission_key": key})
     assert response.status_code == 302 and response.url == detail_url(case)
     assert Case.objects.count() == 1
-    event = CaseEvent.objects.get(case=case)
-    assert (event.action, event.ip, event.actor.username) == (CaseAction.SUBMIT, "10.1.2.3", "enterprise")
+    event = CaseEvent.objects.get(case=case, action=CaseAction.SUBMIT)
+    assert (event.ip, event.actor.username) == ("10.1.2.3", "enterprise")
+    # the signed commitment's 告知承诺书 is issued by the submission itself, nothing else happened
+    assert list(case.events.exclude(pk=event.pk).values_list("action", "actor__username", "ip")) == [
+        (CaseAction.ISSUE_DOCUMENT, "enterprise", "10.1.2.3")
+    ]
 
     # what was filed: the shared material once, for both items; the commitment; the 容缺 request
     shared = case.materials.get(material_type__key=SHARED)

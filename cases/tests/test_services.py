@@ -278,7 +278,12 @@ def test_receipt_with_deferred_materials_and_due_dates_then_distribution(restaur
     assert set(case.materials.filter(state=MaterialState.DEFERRED).values_list("deferred_until", flat=True)) == {due}
     assert case.distributed_at is not None
     assert all(i.status == ItemStatus.QUEUED for i in case.items.all())
-    assert [e.action for e in case.events.all()] == [CaseAction.SUBMIT, CaseAction.RECEIVE, CaseAction.DISTRIBUTE]
+    assert [e.action for e in case.events.all()] == [
+        CaseAction.SUBMIT,
+        CaseAction.RECEIVE,
+        CaseAction.ISSUE_DOCUMENT,  # the receipt (收件回执), issued by the receiving itself
+        CaseAction.DISTRIBUTE,
+    ]
 
     supplied = services.do_supply_deferred_material(
         case, MaterialType.objects.get(key="food_safety_rules"), pdf(), acting_user=case.applicant

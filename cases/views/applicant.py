@@ -97,11 +97,14 @@ def _render_submit(
     missing = check.missing if missing is None else missing
     code = check.one_thing.code
     labels = {f.key: f.label for f in check.form.fields}
+    open_case = services.open_case_of(draft.user, check.one_thing)
     context = {
         "one_thing": check.one_thing,
         "notice": check.notice,
         "check": check,
-        "ok": not field_errors and not missing,
+        "open_case": open_case,
+        "open_case_url": _detail_url(open_case) if open_case else "",
+        "ok": not field_errors and not missing and open_case is None,
         "field_errors": [(key, labels.get(key, key), message) for key, message in field_errors.items()],
         "missing": missing,
         "materials": _submit_materials(check, missing),
@@ -138,6 +141,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     except services.SubmissionIncomplete as exc:
         messages.error(request, exc.message)
         return _render_submit(request, draft, field_errors=exc.field_errors, missing=exc.missing_materials)
+    except services.DuplicateOpenCase:  # the page says which case, with its link
+        return _render_submit(request, draft)
     except UserFacingError as exc:
         messages.error(request, exc.message)
         return redirect("cases:submit", code=one_thing.code)

@@ -543,7 +543,10 @@ def _render_intake(
         for m in intake.notice.to_submit
     ]
     exempt = [m for m in intake.notice.exempt if m.exemption is not None]
+    open_case = services.open_case_of(intake.applicant, intake.one_thing)
     context = {
+        "open_case": open_case,
+        "duplicate_reason": request.POST.get("duplicate_reason", "") if request.method == "POST" else "",
         "intake": intake,
         "applicant": intake.applicant,
         "one_thing": intake.one_thing,
@@ -626,7 +629,12 @@ def intake(request: HttpRequest, token: str, code: str) -> HttpResponse:
     try:
         with transaction.atomic():
             case = services.do_submit_case(
-                page.draft, submission_key, acting_user=staff, ip=client_ip(request), paper_received=paper
+                page.draft,
+                submission_key,
+                acting_user=staff,
+                ip=client_ip(request),
+                paper_received=paper,
+                duplicate_reason=request.POST.get("duplicate_reason", ""),
             )
             created_by = request.session.get(SESSION_CREATED_ACCOUNTS, {}).get(str(applicant.pk))
             if created_by is not None:

@@ -1,4 +1,4 @@
-"""{% case_documents case %} and {% item_documents item %}: download links of the documents that exist now."""
+"""{% case_documents case %} and {% item_documents item %}: download links of the documents issued so far."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def _links(context: template.Context, case: Case, sources: list[Source]) -> dict
     links = []
     for s in sources:
         document = issued.get((s.kind, s.key))
+        if document is None:  # issued by the change that created its source; data from before: issue_documents
+            continue
         revocable = bool(document and document.status != DocumentStatus.REVOKED and may_revoke(document))
         links.append(
             {

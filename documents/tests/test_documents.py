@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from pypdf import PdfReader
 
 from approvals import services as approvals
@@ -413,7 +414,7 @@ def test_the_issuing_body_revokes_on_the_page_with_a_reason(accepted, client_for
     task_page = f"/tasks/{check.pk}/"
     get_pdf(department, url(accepted, DocumentKind.ACCEPTANCE, check.pk))
     get_pdf(client_for("enterprise"), url(accepted, DocumentKind.RECEIPT))
-    notice = CaseDocument.objects.get(case=accepted, kind=DocumentKind.ACCEPTANCE)
+    notice = CaseDocument.objects.get(case=accepted, kind=DocumentKind.ACCEPTANCE, item=check)
     receipt = CaseDocument.objects.get(case=accepted, kind=DocumentKind.RECEIPT)
     revoke_notice = f"/documents/case/{accepted.number}/acceptance/{check.pk}/revoke/"
     revoke_receipt = f"/documents/case/{accepted.number}/receipt/revoke/"
@@ -447,12 +448,44 @@ def test_the_issuing_body_revokes_on_the_page_with_a_reason(accepted, client_for
     assert verdict(receipt.number, receipt.verification_code) == "revoked"
 
 
-def test_a_document_not_yet_issued_cannot_be_revoked(accepted, client_for):
-    response = client_for("xinxiang_window").post(
-        f"/documents/case/{accepted.number}/receipt/revoke/", {"reason": "误发"}
-    )
-    assert response.status_code == 404
-    assert not CaseDocument.objects.filter(case=accepted).exists()
+@pytest.mark.security
+def test_documents_are_issued_by_their_change_and_a_get_never_writes(received, client_for):
+    """Issue 11 part 9: the receipt exists once the case is received, the acceptance notice once the item is
+    accepted — nobody downloaded them; downloading and verifying write nothing; a document that was never issued
+    (data from before this rule) answers 404 to a GET and to revoke, until `issue_documents` issues it."""
+    receipt = CaseDocument.objects.get(case=received, kind=DocumentKind.RECEIPT)
+    issued = received.events.get(action=CaseAction.ISSUE_DOCUMENT, detail__document=receipt.number)
+    assert issued.actor == received.received_by
+    check = item(received, CHECK)
+    assert not CaseDocument.objects.filter(item=check).exists()
+    with at("2026-11-23 10:00"):
+        approvals.do_accept_item(check, acting_user=reviewer(check))
+    notice = CaseDocument.objects.get(item=check, kind=DocumentKind.ACCEPTANCE)
+    assert notice.issued_by == reviewer(check)
+
+    def state() -> tuple:
+        return (
+            list(CaseDocument.objects.order_by("pk").values_list("pk", "status", "status_changed_at")),
+            received.events.count(),
+        )
+
+    before = state()
+    get_pdf(client_for("enterprise"), url(received, DocumentKind.RECEIPT))
+    get_pdf(client_for(reviewer(check).username), url(received, DocumentKind.ACCEPTANCE, check.pk))
+    assert verdict(notice.number, notice.verification_code) == "current"
+    assert state() == before
+
+    receipt.delete()  # as if received before documents were issued by their change
+    before = state()
+    window = client_for("xinxiang_window")
+    assert window.get(url(received, DocumentKind.RECEIPT)).status_code == 404
+    assert window.post(f"/documents/case/{received.number}/receipt/revoke/", {"reason": "误发"}).status_code == 404
+    assert state() == before
+    call_command("issue_documents", stdout=io.StringIO())
+    assert CaseDocument.objects.filter(case=received, kind=DocumentKind.RECEIPT).count() == 1
+    call_command("issue_documents", stdout=io.StringIO())  # idempotent
+    assert CaseDocument.objects.filter(case=received, kind=DocumentKind.RECEIPT).count() == 1
+    get_pdf(window, url(received, DocumentKind.RECEIPT))
 
 
 @pytest.mark.security

@@ -62,7 +62,7 @@ KEY_PREFIX = "demo-"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Apps whose rows may be deleted with a demo case (its trail, results, drafts); anything else protecting a case
 # stops the reset.
-CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials"}
+CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials", "documents"}
 
 
 # ---------------------------------------------------------------- people

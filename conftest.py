@@ -45,6 +45,19 @@ def user_named(db):
     return get
 
 
+def verify_second_factor(client: Client, user: User) -> None:
+    """Give `user` a confirmed TOTP device and mark the client's session as having passed it (as django_otp.login
+    does after a right code); accounts/tests/test_login_protection.py walks the real pages."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for(db):
     """A test client logged in as the demo account `username` (None: anonymous)."""
@@ -52,7 +65,10 @@ def client_for(db):
     def make(username: str | None) -> Client:
         client = Client()
         if username:
-            client.force_login(User.objects.get(username=username))
+            user = User.objects.get(username=username)
+            client.force_login(user)
+            if user.is_superuser:  # administrators pass their second factor (accounts/middleware.py) first
+                verify_second_factor(client, user)
         return client
 
     return make

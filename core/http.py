@@ -31,3 +31,8 @@ def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -
     if value is None:
         value = request.POST.get(NEXT_FIELD) or request.GET.get(NEXT_FIELD) or ""
     return value if is_safe_next(value, request) else default
+
+
+def client_ip_for_axes(request: HttpRequest, *args: object) -> str:
+    """settings.AXES_CLIENT_IP_CALLABLE: the same address as the trail records (an empty one as "unknown")."""
+    return client_ip(request) or "unknown"

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "documents",
     "notifications",
     "guides",
+    "axes",  # login throttling and lockout (README "Production settings": LOGIN_*)
+    "django_otp",  # second factor for staff (TOTP), required for system administrators
+    "django_otp.plugins.otp_totp",
     "django_tasks",  # Django's task API (django.tasks from Django 6.0), backported
     "django_tasks_db",  # its database backend: the queue is a table, `manage.py db_worker` runs it
 ]
@@ -74,8 +78,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",  # idle timeout and the second factor (accounts/middleware.py)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
+    "core.middleware.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese lockout page (HTTP 429)
 ]
 
 ROOT_URLCONF = "yijian.urls"
@@ -113,10 +122,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email")},
+    },
+    {"NAME": "accounts.password_validation.PersonalDataValidator"},  # own ID number, mobile, credit code
+    {"NAME": "accounts.password_validation.SimplePatternValidator"},  # 111111, 123456, abcdef, qwerty…
+]
+# Login protection (等保2.0 身份鉴别): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address,
+# further attempts are refused for LOGIN_LOCKOUT_MINUTES (the site's and the admin's login alike); a system
+# administrator unlocks earlier in the admin (Axes › access attempts) or with `manage.py axes_reset_username <name>` /
+# `axes_reset_ip <address>`. The address is the one the server saw (core.http.client_ip).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_for_axes"
+AXES_VERBOSE = False
+# Staff sessions end after this many minutes without a request (applicants' sessions keep Django's default).
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+# A second factor (TOTP app) is optional for staff, who turn it on under "Account security"; system administrators
+# cannot use the platform without one (they set it up at their first login).
+OTP_REQUIRED_FOR_SUPERUSERS = env_bool("OTP_REQUIRED_FOR_SUPERUSERS", default=True)
+OTP_TOTP_ISSUER = "yijian 一件"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:index"
 LOGOUT_REDIRECT_URL = "catalog:index"
@@ -203,6 +240,35 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): only this site's own files run or load; no inline script, no eval (htmx is
+# configured without eval and without injected styles in templates/base.html), no inline <style> element. Style
+# attributes stay allowed (style-src-attr): the guides' SVG flowcharts size themselves with one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): browser features no page of the platform uses.
+PERMISSIONS_POLICY = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+    "serial": "()",
+    "bluetooth": "()",
+    "browsing-topics": "()",
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)

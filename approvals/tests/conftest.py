@@ -17,8 +17,8 @@ import time_machine
 
 from accounts.models import User
 from cases.models import Case, CaseItem
-from cases.services import do_receive_case, do_submit_case
-from cases.tests.conftest import make_ready_draft
+from cases.services import do_receive_case
+from cases.tests.conftest import file_again, make_ready_draft
 from catalog.choices import OneThingStatus
 from catalog.models import OneThing
 from oneform.services import do_save_draft
@@ -54,7 +54,7 @@ def restaurant_case(values: dict | None = None, username: str = "enterprise") ->
     draft = make_ready_draft(applicant, one_thing, answers=RESTAURANT_ALL, leave_out=())
     if values:
         draft = do_save_draft(applicant, one_thing, RESTAURANT_ALL, values, acting_user=applicant)
-    case = do_submit_case(draft, f"approvals-test-{next(_keys)}", acting_user=applicant)
+    case = file_again(draft, f"approvals-test-{next(_keys)}")
     return do_receive_case(case, acting_user=user("xinxiang_window"))
 
 

@@ -115,7 +115,10 @@ def test_only_open_items_of_this_case_can_be_inspected():
     assert not JointInspection.objects.exists()
 
 
-def test_inspection_through_the_task_page(client_for):
+def test_inspection_through_the_task_page(client_for, settings):
+    settings.STAFF_IDLE_MINUTES = (
+        60 * 24 * 30
+    )  # the same sessions act on several days (the idle timeout: accounts tests)
     with at("2026-11-24 10:00"):
         case = restaurant_case()
         food, fire, licence = item_of(case, FOOD), item_of(case, FIRE), item_of(case, LICENCE)

@@ -138,7 +138,10 @@ def test_queue_order_state_and_clock_filters(client_for):
     assert {(r.item.case_id, r.item.name) for r in overdue} == {(first.pk, FOOD), (first.pk, SIGN)}
 
 
-def test_batch_accept_reports_each_refusal_and_accepts_the_rest(client_for):
+def test_batch_accept_reports_each_refusal_and_accepts_the_rest(client_for, settings):
+    settings.STAFF_IDLE_MINUTES = (
+        60 * 24 * 30
+    )  # the same sessions act on several days (the idle timeout: accounts tests)
     with at("2026-11-24 10:00"):
         case = restaurant_case()
         licence, food, fire = item_of(case, LICENCE), item_of(case, FOOD), item_of(case, FIRE)
@@ -220,7 +223,10 @@ def test_refusal_needs_reasons_and_a_second_decision_is_a_conflict(client_for):
     assert [m.level_tag for m in again.context["messages"]][-1] == "error"  # shown as a message, not a 500
 
 
-def test_accept_supplement_resume_assign_approve_through_the_page(client_for):
+def test_accept_supplement_resume_assign_approve_through_the_page(client_for, settings):
+    settings.STAFF_IDLE_MINUTES = (
+        60 * 24 * 30
+    )  # the same sessions act on several days (the idle timeout: accounts tests)
     with at("2026-11-24 10:00"):
         licence = item_of(restaurant_case(), LICENCE)
         market = client_for("xinxiang_rev_market")

@@ -101,6 +101,18 @@ def make_ready_draft(
     return draft
 
 
+def file_again(draft: ApplicationDraft, submission_key: str, *, ip: str | None = None) -> Case:
+    """File `draft` online, or — when its applicant already has an open case of the one-thing (tests that need
+    several cases of one applicant) — at the window with a reason, as the one-open-case rule requires."""
+    from accounts.choices import StaffRole
+    from cases.services import open_case_of
+
+    if open_case_of(draft.user, draft.one_thing) is None:
+        return do_submit_case(draft, submission_key, acting_user=draft.user, ip=ip)
+    window = User.objects.filter(roles__role=StaffRole.WINDOW, roles__region=draft.one_thing.region).first()
+    return do_submit_case(draft, submission_key, acting_user=window, ip=ip, duplicate_reason="测试：另一件申请")
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

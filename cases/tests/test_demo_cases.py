@@ -67,7 +67,7 @@ def demo_run(media_root, django_capture_on_commit_callbacks):
     return out.getvalue()
 
 
-def test_demo_cases_cover_every_state_and_record_every_change(demo_run, submitted_restaurant_case):
+def test_demo_cases_cover_every_state_and_record_every_change(submitted_restaurant_case, demo_run):
     demo = Case.objects.filter(submission_key__startswith=KEY_PREFIX)
     assert demo.count() == 12
     case_states = set(demo.values_list("status", flat=True))

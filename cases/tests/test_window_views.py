@@ -25,7 +25,7 @@ from catalog.models import MaterialType, OneThing
 from core.validators import validate_credit_code, validate_id_number, validate_mobile
 from workcalendar.services import WorkingCalendar
 
-from .conftest import DEFERRED_MATERIAL, RESTAURANT_CODE, make_ready_draft, pdf, restaurant_values
+from .conftest import DEFERRED_MATERIAL, RESTAURANT_CODE, file_again, make_ready_draft, pdf, restaurant_values
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,10 @@ def walk_in_case_with_paper(one_thing, key: str = "walk-in") -> Case:
     staff = User.objects.get(username=WINDOW)
     enterprise = User.objects.get(username="enterprise")
     draft = make_ready_draft(enterprise, one_thing, acting_user=staff, leave_out=(DEFERRED_MATERIAL, PAPER_MATERIAL))
-    return services.do_submit_case(draft, key, acting_user=staff, paper_received={PAPER_MATERIAL})
+    reason = "测试：另一件申请" if services.open_case_of(enterprise, one_thing) else ""
+    return services.do_submit_case(
+        draft, key, acting_user=staff, paper_received={PAPER_MATERIAL}, duplicate_reason=reason
+    )
 
 
 def test_the_workbench_costs_the_same_queries_however_many_cases(
@@ -150,7 +153,7 @@ def test_the_workbench_costs_the_same_queries_however_many_cases(
     )
     for n in range(2):
         draft = make_ready_draft(enterprise, restaurant_one_thing)
-        services.do_submit_case(draft, f"more-{n}", acting_user=enterprise)
+        file_again(draft, f"more-{n}")
     walk_in_case_with_paper(restaurant_one_thing)
     with django_assert_num_queries(17):
         response = client.get(url)

@@ -14,8 +14,8 @@ import itertools
 from approvals import services as approvals
 from approvals.tests.test_scenarios import RESTAURANT_ALL, at, item, one_thing, user
 from cases.models import Case, CaseItem
-from cases.services import do_receive_case, do_submit_case
-from cases.tests.conftest import make_ready_draft
+from cases.services import do_receive_case
+from cases.tests.conftest import file_again, make_ready_draft
 
 _keys = itertools.count(1)
 
@@ -32,7 +32,7 @@ def restaurant_case(moment: str = "2026-11-23 09:30") -> Case:
     enterprise = user("enterprise")
     with at(moment):
         draft = make_ready_draft(enterprise, one_thing("开办餐饮店"), answers=RESTAURANT_ALL, leave_out=())
-        case = do_submit_case(draft, f"results-{next(_keys)}", acting_user=enterprise)
+        case = file_again(draft, f"results-{next(_keys)}")
         return do_receive_case(case, acting_user=user("xinxiang_window"))
 
 

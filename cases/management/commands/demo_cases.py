@@ -418,7 +418,10 @@ class Demo:
         if ApplicationDraft.objects.filter(user=user, one_thing=one_thing, submitted_at__isnull=True).exists():
             raise CommandError(f"{applicant} has an open draft of {one_thing.name}; the demo does not touch it.")
         state = {"q": answers if answers is not None else self.fullest(code), "skip": [], "lic": []}
-        acting = self.window(one_thing) if walk_in else user
+        # One open case per applicant and one-thing (cases.services.open_case_of): the demo's second one goes
+        # through the window, with the reason recorded, as a real second application would.
+        duplicate = cases.open_case_of(user, one_thing) is not None
+        acting = self.window(one_thing) if walk_in or duplicate else user
         fill_at = when - dt.timedelta(minutes=self.rng.randint(12, 40))
         values = form_values(one_thing, state, user, fill_at.date())
         with self.at(fill_at):
@@ -438,8 +441,9 @@ class Demo:
                     draft,
                     f"{KEY_PREFIX}{uuid.uuid4().hex[:24]}",
                     acting_user=acting,
-                    ip="10.0.0.8" if walk_in else "223.88.10.21",
+                    ip="10.0.0.8" if walk_in or duplicate else "223.88.10.21",
                     paper_received=paper,
+                    duplicate_reason="同一申请人的另一件申请（演示数据）" if duplicate else "",
                 )
         except Exception:  # leave no open draft behind: the applicant's next one-form visit would find it
             _force_delete(ApplicationDraft.objects.filter(pk=draft.pk, submitted_at__isnull=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
 
 NEXT_FIELD = "next"
@@ -31,3 +31,11 @@ def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -
     if value is None:
         value = request.POST.get(NEXT_FIELD) or request.GET.get(NEXT_FIELD) or ""
     return value if is_safe_next(value, request) else default
+
+
+def private_file_headers(response: HttpResponseBase) -> HttpResponseBase:
+    """Headers for a file someone uploaded: kept by no cache (shared or the browser's), and its content type
+    taken as sent (the browser does not guess another one)."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

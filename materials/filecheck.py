@@ -7,8 +7,8 @@ check_content(data, content_type)
           has no page, is password-protected, or carries active content or other files: JavaScript (/JavaScript,
           /JS), launch or other dangerous actions (/Launch, /GoToE, /ImportData, /RichMediaExecute), additional
           actions (/AA), an /OpenAction that is such an action, embedded files (/EmbeddedFiles, /EF, /EmbeddedFile,
-          file attachment annotations) or rich media (/RichMedia). Anything after the last %%EOF but PDF
-          whitespace is refused. A clean PDF is stored as sent.
+          file attachment annotations), rich media (/RichMedia) or XFA forms (/XFA, which carry scripts).
+          Anything after the last %%EOF but PDF whitespace is refused. A clean PDF is stored as sent.
     JPEG, PNG
           the structure is walked to the end marker (JPEG's EOI FFD9, PNG's IEND chunk): anything after it is
           refused. Then decoded with Pillow (at most settings.MAX_UPLOAD_IMAGE_PIXELS pixels, default 40 million)
@@ -49,7 +49,7 @@ MAX_NAME_LENGTH = 255
 # Action types that run something or open another file; as /S of an action anywhere in the PDF.
 DANGEROUS_ACTIONS = frozenset({"/JavaScript", "/Launch", "/GoToE", "/ImportData", "/RichMediaExecute"})
 # Keys whose mere presence means active content or files inside the PDF.
-DANGEROUS_KEYS = frozenset({"/JavaScript", "/JS", "/AA", "/EmbeddedFiles", "/EF", "/RichMedia", "/Launch"})
+DANGEROUS_KEYS = frozenset({"/JavaScript", "/JS", "/AA", "/EmbeddedFiles", "/EF", "/RichMedia", "/Launch", "/XFA"})
 DANGEROUS_TYPES = frozenset({"/EmbeddedFile"})  # as /Type
 DANGEROUS_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia"})  # annotations, as /Subtype
 

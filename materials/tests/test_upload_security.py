@@ -121,6 +121,14 @@ def test_a_pdf_with_an_embedded_file_is_refused():
     assert ACTIVE in refused(pdf_bytes(writer))
 
 
+def test_a_pdf_with_an_xfa_form_is_refused():
+    writer = clean_writer()
+    writer._root_object[NameObject("/AcroForm")] = writer._add_object(
+        DictionaryObject({NameObject("/XFA"): TextStringObject("<xdp:xdp/>")})
+    )
+    assert ACTIVE in refused(pdf_bytes(writer))
+
+
 def test_a_pdf_whose_open_action_is_only_a_destination_is_accepted():
     writer = clean_writer()
     from pypdf.generic import ArrayObject

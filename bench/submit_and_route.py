@@ -51,10 +51,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from materials.samples import MINIMAL_PDF  # noqa: E402  (after the project is on the path)
+
 CODE = "410721-01-009"  # 新生儿出生, 新乡县
 ANSWERS = {"hukou": "local", "insurance": "both", "maternity": "settled", "applicant": "other", "guidance": "register"}
 WINDOW = "xinxiang_window"
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 NATURAL_APPLICANTS = [
     "citizen",
     "citizen_spouse",

@@ -618,7 +618,7 @@ def _with_file(
     summary: str,
 ) -> CaseMaterial:
     """Check, store and record one file for a material of the case, or refuse writing nothing."""
-    content_type, size, sha256 = check_file(uploaded_file)  # before any write
+    checked = check_file(uploaded_file)  # before any write
     with transaction.atomic():
         case = _lock(case)
         rules.check_allowed(case.status, action)
@@ -626,13 +626,11 @@ def _with_file(
         if not allowed_states(material):
             raise UserFacingError(refusal % {"name": material.name})
         before = _file_snapshot(material)
-        name = (uploaded_file.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255] or "-"
-        uploaded_file.seek(0)
-        material.file.save("material" + ACCEPTED_TYPES[content_type], uploaded_file, save=False)
+        material.file.save("material" + ACCEPTED_TYPES[checked.content_type], checked.as_file(), save=False)
         stored = material.file.name
         try:
-            material.original_name = name
-            material.content_type, material.size, material.sha256 = content_type, size, sha256
+            material.original_name = checked.name
+            material.content_type, material.size, material.sha256 = checked.content_type, checked.size, checked.sha256
             material.state = MaterialState.UPLOADED
             material.save()
             record_event(

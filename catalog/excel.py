@@ -7,6 +7,12 @@ Import reads that shape back. Merged cells are filled from their top-left cell, 
 are empty continues the one-thing above (the other style staff use instead of merging). Everything is validated
 first and every problem collected (file, Excel row, column, reason); only when there is none is anything written,
 in one transaction.
+
+The workbook is opened read-only and read once, within limits (ImportLimits: settings EXCEL_IMPORT_MAX_ROWS,
+_COLUMNS, _CELLS and _SECONDS, by default 5000 rows, 60 columns, 200 000 non-empty cells and 20 seconds; and at most
+MAX_UNPACKED_BYTES unzipped): past one the file is refused whole, with a message naming the limit and the row (and
+column) where it was passed. The sheet's stated dimensions are not trusted; merged ranges are read from the sheet's
+XML and count against the cell limit as they are filled.
 """
 
 from __future__ import annotations
@@ -14,17 +20,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from accounts.models import User
 from core.errors import Problem, ValidationReport
@@ -78,6 +90,13 @@ MAX_BATCH_NAME = Batch._meta.get_field("name").max_length
 # The header row is looked for this far (title rows and notes above it are allowed).
 HEADER_SEARCH_ROWS = 30
 HEADER_SEARCH_COLUMNS = 40
+
+# What an import reads at most (settings EXCEL_IMPORT_MAX_*; see ImportLimits): past it the file is refused whole.
+DEFAULT_MAX_ROWS = 5000
+DEFAULT_MAX_COLUMNS = 60
+DEFAULT_MAX_CELLS = 200_000
+DEFAULT_MAX_SECONDS = 20
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # the .xlsx's parts together, unzipped (a zip bomb is refused unread)
 
 # Statuses of versions that no longer count when looking for a one-thing of the same name.
 GONE_STATUSES = [OneThingStatus.RETIRED, OneThingStatus.SUPERSEDED]
@@ -242,28 +261,94 @@ def _positive_int(text: str) -> int | None:
     return number if number > 0 else None
 
 
-class _Sheet:
-    """The cells of a worksheet with merged ranges filled from their top-left cell."""
+class ImportLimits:
+    """How much of a workbook an import reads (settings EXCEL_IMPORT_MAX_ROWS, _COLUMNS, _CELLS, _SECONDS)."""
 
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-        self.max_row = ws.max_row
-        self.max_column = ws.max_column
+    def __init__(self) -> None:
+        self.rows = int(getattr(settings, "EXCEL_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+        self.columns = int(getattr(settings, "EXCEL_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS))
+        self.cells = int(getattr(settings, "EXCEL_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS))
+        self.seconds = float(getattr(settings, "EXCEL_IMPORT_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+        self.deadline = time.monotonic() + self.seconds
+
+    def check_time(self, where: str) -> None:
+        if time.monotonic() > self.deadline:
+            reason = f"读取超过 {self.seconds:g} 秒的上限，表格过大或过于复杂；请删去无关的工作表、行和格式后再导入"
+            raise ValidationReport([Problem(where, None, None, reason)])
+
+
+def _too_many(where: str, row: int | None, column: str | None, reason: str) -> ValidationReport:
+    return ValidationReport([Problem(where, row, column, reason + "；请拆分成几个文件或删去无关内容后再导入")])
+
+
+def _sheet_values(ws: Any, where: str, limits: ImportLimits) -> tuple[dict[tuple[int, int], Any], int, int]:
+    """The non-empty cell values of a read-only worksheet by (row, column), and the last row and column holding one;
+    ValidationReport as soon as a limit is passed (nothing more is read)."""
+    ws.reset_dimensions()  # the dimensions a file states are not trusted: every row it holds is read
+    values: dict[tuple[int, int], Any] = {}
+    max_row = max_column = 0
+    for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+        limits.check_time(where)
+        last = 0
+        for c, value in enumerate(row, 1):
+            if value is not None and value != "":
+                values[(r, c)] = value
+                last = c
+        if not last:
+            continue
+        if r > limits.rows:
+            raise _too_many(where, r, None, f"表格超过 {limits.rows} 行的上限")
+        if last > limits.columns:
+            raise _too_many(where, r, f"{get_column_letter(last)}列", f"表格超过 {limits.columns} 列的上限")
+        if len(values) > limits.cells:
+            raise _too_many(where, r, None, f"表格有内容的单元格超过 {limits.cells} 个的上限")
+        max_row, max_column = r, max(max_column, last)
+    return values, max_row, max_column
+
+
+def _merged_ranges(ws: Any, where: str, limits: ImportLimits) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only worksheet as (min_row, max_row, min_col, max_col), read from its XML
+    (read-only worksheets do not parse them)."""
+    ranges = []
+    with ws._get_source() as source:
+        for _event, element in iterparse(source):
+            if element.tag == f"{{{SHEET_MAIN_NS}}}mergeCell" and element.get("ref"):
+                limits.check_time(where)
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                except (TypeError, ValueError):
+                    continue
+                if None not in (min_col, min_row, max_col, max_row):
+                    ranges.append((min_row, max_row, min_col, max_col))
+            element.clear()
+    return ranges
+
+
+class _Sheet:
+    """The cells of a worksheet (read once, within ImportLimits) with merged ranges filled from their top-left cell."""
+
+    def __init__(self, ws: Any, where: str, limits: ImportLimits) -> None:
+        self.values, self.max_row, self.max_column = _sheet_values(ws, where, limits)
         self._merged: dict[tuple[int, int], tuple[Any, bool]] = {}
         self._wide: list[tuple[int, int, int, int]] = []  # merged ranges as (min_row, max_row, min_col, max_col)
-        for rng in ws.merged_cells.ranges:
-            self._wide.append((rng.min_row, rng.max_row, rng.min_col, rng.max_col))
-            top_left = ws.cell(row=rng.min_row, column=rng.min_col).value
-            for r in range(rng.min_row, min(rng.max_row, self.max_row) + 1):
-                for c in range(rng.min_col, min(rng.max_col, self.max_column) + 1):
-                    self._merged[(r, c)] = (top_left, r == rng.min_row and c == rng.min_col)
+        budget = limits.cells  # merged ranges are filled cell by cell: as many cells as the sheet may hold
+        for min_row, max_row, min_col, max_col in _merged_ranges(ws, where, limits):
+            self._wide.append((min_row, max_row, min_col, max_col))
+            top_left = self.values.get((min_row, min_col))
+            for r in range(min_row, min(max_row, self.max_row) + 1):
+                for c in range(min_col, min(max_col, self.max_column) + 1):
+                    self._merged[(r, c)] = (top_left, r == min_row and c == min_col)
+                    budget -= 1
+                if budget < 0:
+                    raise _too_many(where, min_row, None, f"合并单元格展开后超过 {limits.cells} 个单元格的上限")
+            limits.check_time(where)
 
     def cell(self, row: int, column: int) -> _Cell:
         if (row, column) in self._merged:
             value, is_top_left = self._merged[(row, column)]
             text = _text(value)
             return _Cell(text, is_top_left and bool(text))
-        text = _text(self.ws.cell(row=row, column=column).value)
+        text = _text(self.values.get((row, column)))
         return _Cell(text, bool(text))
 
     def is_note_row(self, row: int, columns: Iterable[int]) -> bool:
@@ -278,7 +363,7 @@ class _Sheet:
         for r in range(1, min(self.max_row, HEADER_SEARCH_ROWS) + 1):
             found: dict[str, int] = {}
             for c in range(1, min(self.max_column, HEADER_SEARCH_COLUMNS) + 1):
-                header = wanted.get(_header_key(self.ws.cell(row=r, column=c).value))
+                header = wanted.get(_header_key(self.values.get((r, c))))
                 if header is not None and header not in found:
                     found[header] = c
             if len(found) >= 3:
@@ -316,11 +401,23 @@ def _open_workbook(file: Any, where: str) -> openpyxl.Workbook:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         reason = "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入"
         raise ValidationReport([Problem(where, None, None, reason)])
+    unreadable = ValidationReport(
+        [Problem(where, None, None, "无法读取：不是有效的 Excel 工作簿（.xlsx），或文件已损坏")]
+    )
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        reason = (
+            f"文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，表格过大；请删去无关的工作表、图片和格式后再导入"
+        )
+        raise ValidationReport([Problem(where, None, None, reason)])
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises zip, XML and key errors alike for a damaged or foreign file
-        reason = "无法读取：不是有效的 Excel 工作簿（.xlsx），或文件已损坏"
-        raise ValidationReport([Problem(where, None, None, reason)]) from None
+        raise unreadable from None
 
 
 def _resolve_departments(
@@ -341,10 +438,13 @@ class _ListReader:
 
     # ---------------------------------------------------------------- reading the sheet (no database)
     def read(self, wb: openpyxl.Workbook) -> list[_OneThingRows]:
+        """The one-things of the first sheet with a header row; limits (ImportLimits) hold for the whole workbook's
+        reading time and for each sheet read."""
+        limits = ImportLimits()
         candidates = [wb[SHEET_TITLE]] if SHEET_TITLE in wb.sheetnames else []
         candidates += [wb.active] + list(wb.worksheets)
-        for ws in dict.fromkeys(c for c in candidates if isinstance(c, Worksheet)):
-            sheet = _Sheet(ws)
+        for ws in dict.fromkeys(c for c in candidates if isinstance(c, ReadOnlyWorksheet)):
+            sheet = _Sheet(ws, self.where, limits)
             header = sheet.find_header()
             if header is not None:
                 return self._read_rows(sheet, *header)
@@ -532,7 +632,10 @@ def import_one_thing_list(
     where = _file_name(file, file_name)
     wb = _open_workbook(file, where)
     reader = _ListReader(where, region)
-    groups = reader.read(wb)
+    try:
+        groups = reader.read(wb)
+    finally:
+        wb.close()  # a read-only workbook keeps its file open until closed
     batch_name = (batch_name or "").strip()
 
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
 
 NEXT_FIELD = "next"
@@ -36,3 +36,11 @@ def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -
 def client_ip_for_axes(request: HttpRequest, *args: object) -> str:
     """settings.AXES_CLIENT_IP_CALLABLE: the same address as the trail records (an empty one as "unknown")."""
     return client_ip(request) or "unknown"
+
+
+def private_file_headers(response: HttpResponseBase) -> HttpResponseBase:
+    """Headers for a file someone uploaded: kept by no cache (shared or the browser's), and its content type
+    taken as sent (the browser does not guess another one)."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -8,20 +8,29 @@ notice_for_draft
 sniff_content_type
     PDF, JPEG or PNG by the file's first bytes; the name and the browser's content type are not trusted.
 
+check_file
+    The one check of every uploaded material (drafts here; scans, replacements and deferred materials of cases):
+    an empty file, one over settings.MAX_UPLOAD_BYTES (default 10 MB) and one that is not PDF/JPG/PNG by its first
+    bytes are refused; then the file is read as what those bytes say (materials.filecheck): a PDF must parse and
+    carry no scripts, actions or embedded files, an image must decode and is re-encoded without metadata, and
+    nothing may follow the end marker. The result (CheckedFile) holds the bytes to store, their size and SHA-256,
+    and a safe download name with the extension of the recognised type.
+
 do_upload_material
-    Refuses, writing nothing, a draft of someone else, a material the notice does not ask to submit, an empty file,
-    a file over settings.MAX_UPLOAD_BYTES (default 10 MB) and a file that is not PDF/JPG/PNG by content. The file is
-    read in chunks once to check and hash it (SHA-256), then stored under a random name. A second upload for the same
-    material replaces the first (the old file is deleted after commit); every upload writes an UploadEvent with the
-    file before and after.
+    Refuses, writing nothing, a draft of someone else, a material the notice does not ask to submit and a file
+    check_file refuses; the checked bytes are stored under a random name. A second upload for the same material
+    replaces the first (the old file is deleted after commit); every upload writes an UploadEvent with the file
+    before and after.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -39,12 +48,12 @@ from oneform.services import may_act_for_applicant
 from shareddata.services import licences_for
 
 from .choices import ACCEPTED_TYPES, UploadEventAction
+from .filecheck import check_content, download_name
 from .models import Commitment, Upload, UploadEvent
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_NAME_LENGTH = 255
 
 SIGNATURES: list[tuple[bytes, str]] = [
     (b"%PDF-", "application/pdf"),
@@ -81,32 +90,54 @@ def notice_for_draft(draft: ApplicationDraft, held: frozenset[str] | None = None
     return query.notice(one_thing, held_licence_types=held)[0]
 
 
-def check_file(uploaded_file: UploadedFile) -> tuple[str, int, str]:
-    """(content type, size, sha256) of an acceptable file, read once in chunks; UserFacingError otherwise."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """An uploaded file that passed check_file: what to store, and what to record about it."""
+
+    content_type: str  # by content: one of ACCEPTED_TYPES
+    content: bytes  # the bytes to store: a PDF as sent, an image re-encoded without metadata
+    size: int  # of content
+    sha256: str  # of content
+    name: str  # the download name: the applicant's name made safe, with the extension of content_type
+
+    def as_file(self) -> ContentFile:
+        return ContentFile(self.content, name=self.name)
+
+
+def check_file(uploaded_file: UploadedFile) -> CheckedFile:
+    """The file as it is to be stored, read once in chunks and checked as what its content is
+    (materials.filecheck); UserFacingError otherwise. Every upload path goes through here."""
     limit = max_upload_bytes()
     too_big = UserFacingError(
         _("The file is too large: at most %(limit)s are accepted.") % {"limit": human_size(limit)}
     )
     if uploaded_file.size is not None and uploaded_file.size > limit:
         raise too_big
-    digest = hashlib.sha256()
+    parts: list[bytes] = []
     size = 0
-    head = b""
     for chunk in uploaded_file.chunks():
-        if len(head) < HEAD_LENGTH:
-            head += chunk[: HEAD_LENGTH - len(head)]
         size += len(chunk)
         if size > limit:
             raise too_big
-        digest.update(chunk)
+        parts.append(chunk)
+    data = b"".join(parts)
     if size == 0:
         raise UserFacingError(_("The file is empty; choose the file again."))
-    content_type = sniff_content_type(head)
+    content_type = sniff_content_type(data[:HEAD_LENGTH])
     if content_type is None:
         raise UserFacingError(
             _("File type not supported: only PDF, JPG and PNG files are accepted (recognised by their content).")
         )
-    return content_type, size, digest.hexdigest()
+    content = check_content(data, content_type)
+    if len(content) > limit:  # an image may grow when encoded again
+        raise too_big
+    return CheckedFile(
+        content_type=content_type,
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        name=download_name(uploaded_file.name, content_type),
+    )
 
 
 def human_size(size: int) -> str:
@@ -153,20 +184,19 @@ def do_upload_material(
         raise UserFacingError(
             _("“%(name)s” is not a material your application needs to upload.") % {"name": material_type.name}
         )
-    content_type, size, sha256 = check_file(uploaded_file)
-    original_name = (uploaded_file.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_NAME_LENGTH] or "-"
+    checked = check_file(uploaded_file)
 
     upload = Upload(
         draft=draft,
         material_type=material_type,
-        original_name=original_name,
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_at=timezone.now(),
         uploaded_by=acting_user,
     )
-    upload.file.save("upload" + ACCEPTED_TYPES[content_type], uploaded_file, save=False)
+    upload.file.save("upload" + ACCEPTED_TYPES[checked.content_type], checked.as_file(), save=False)
     stored_name = upload.file.name
     try:
         with transaction.atomic():

@@ -172,6 +172,14 @@ WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ in development
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"  # uploaded materials; git-ignored
+# What users may send: uploaded materials (materials.services.check_file, materials.filecheck) and Excel imports
+# of one-thing lists (catalog.excel.ImportLimits); past a limit the file is refused with a message naming it.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_IMAGE_PIXELS = 40_000_000
+EXCEL_IMPORT_MAX_ROWS = 5000
+EXCEL_IMPORT_MAX_COLUMNS = 60
+EXCEL_IMPORT_MAX_CELLS = 200_000
+EXCEL_IMPORT_MAX_SECONDS = 20
 # PDFs of frozen documents (published guides) laid out once (core.pdf.html_to_pdf_cached); may be emptied any time
 PDF_CACHE_DIR = Path(os.environ.get("YIJIAN_PDF_CACHE_DIR", BASE_DIR / "cache" / "pdf"))  # git-ignored
 

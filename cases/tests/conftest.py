@@ -19,11 +19,12 @@ from cases.models import Case
 from cases.services import do_submit_case
 from catalog.choices import ElementType, OneThingStatus
 from catalog.models import MaterialType, OneThing
+from materials.samples import MINIMAL_PDF
 from materials.services import do_upload_material, notice_for_draft
 from oneform.models import ApplicationDraft
 from oneform.services import do_save_draft, merge_form
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 RESTAURANT_CODE = "410721-01-003"
 RESTAURANT_ANSWERS = {
     "q": {"org_form": "enterprise", "dine_in": "takeaway_only", "signboard": "no_sign"},

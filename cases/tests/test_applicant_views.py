@@ -23,6 +23,7 @@ from cases.models import Case, CaseEvent
 from catalog.choices import OneThingStatus
 from catalog.models import MaterialType, OneThing
 from materials.models import Commitment, Upload
+from materials.samples import MINIMAL_PDF, sample_image
 from materials.services import do_sign_commitment, do_upload_material, notice_for_draft
 from oneform.models import ApplicationDraft
 from oneform.services import do_save_draft, find_draft
@@ -32,8 +33,8 @@ from .conftest import file_again
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = MINIMAL_PDF
+PNG = sample_image("PNG")
 TYPE_MESSAGE = "文件类型不支持：仅接受 PDF、JPG、PNG 文件（按文件内容识别）"
 
 FOOD = "食品经营许可"

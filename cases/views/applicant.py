@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import UserFacingError
-from core.http import client_ip
+from core.http import client_ip, private_file_headers
 from guidance import queries as guidance_queries
 from guidance.services import MaterialLine
+from materials.choices import ACCEPTED_TYPES
+from materials.filecheck import download_name
 from oneform.models import ApplicationDraft
 from oneform.services import MergedField, find_draft, validate_values
 
@@ -459,7 +461,8 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def material_file(request: HttpRequest, number: str, material_key: str) -> FileResponse:
-    """The stored file of one material of the case, shown inline under its original name.
+    """The stored file of one material of the case, shown inline under its original name (made safe, with the
+    extension of its type, materials.filecheck.download_name); never cached, never sniffed by the browser.
 
     A department reviewer (no case.view) gets the files its own items need, through the tasks' door."""
     case = queries.find_case(request.user, number)
@@ -475,9 +478,12 @@ def material_file(request: HttpRequest, number: str, material_key: str) -> FileR
         handle = material.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
+    content_type = material.content_type if material.content_type in ACCEPTED_TYPES else "application/octet-stream"
+    response = FileResponse(
         handle,
-        content_type=material.content_type or "application/octet-stream",
+        content_type=content_type,
         as_attachment=False,
-        filename=material.original_name or material.file.name.rsplit("/", 1)[-1],
+        filename=download_name(material.original_name or material.file.name, content_type),
     )
+    private_file_headers(response)
+    return response

@@ -9,15 +9,16 @@ from catalog.models import MaterialType
 from core.errors import UserFacingError
 from materials.choices import UploadEventAction
 from materials.models import Upload, UploadEvent
+from materials.samples import MINIMAL_PDF, sample_image
 from materials.services import do_upload_material, notice_for_draft, sniff_content_type
 from shareddata.choices import ConsentScope
 from shareddata.services import do_grant_consent
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PDF = MINIMAL_PDF
+PNG = sample_image("PNG")
+JPEG = sample_image("JPEG")
 TYPE_MESSAGE = "文件类型不支持：仅接受 PDF、JPG、PNG 文件（按文件内容识别）"
 SHARED = "premises_layout"  # 经营场所平面图: 食品经营许可 and the fire check both need it
 
@@ -120,7 +121,7 @@ def test_refusal_message_is_shown_on_the_page(client_for, restaurant, draft_of):
 
 
 def test_oversize_and_empty_files_are_refused(settings, restaurant, draft_of, media_root):
-    settings.MAX_UPLOAD_BYTES = 100
+    settings.MAX_UPLOAD_BYTES = len(PDF) + 100
     draft = draft_of("enterprise", restaurant)
     user = User.objects.get(username="enterprise")
     material = MaterialType.objects.get(key=SHARED)

@@ -52,6 +52,7 @@ from catalog.choices import ElementType, OneThingStatus
 from catalog.models import MaterialType, OneThing
 from guidance import queries as guidance_queries
 from guidance.metrics import fullest_answers
+from materials.samples import MINIMAL_PDF
 from materials.services import do_sign_commitment, do_upload_material, notice_for_draft
 from oneform.forms import query_from_state
 from oneform.models import ApplicationDraft
@@ -59,7 +60,7 @@ from oneform.services import do_save_draft, merge_form, validate_values
 from workcalendar.services import WorkingCalendar
 
 KEY_PREFIX = "demo-"
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 # Apps whose rows may be deleted with a demo case (its trail, results, drafts); anything else protecting a case
 # stops the reset.
 CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials", "documents"}

@@ -123,10 +123,28 @@ def visible_materials(item: CaseItem) -> list[CaseMaterial]:
     return [m for m in materials if item.name in (m.items or [])]
 
 
+def sees_item_data(user: User, item: CaseItem) -> bool:
+    """Whether `user` may read the item's form values and materials: its own department (reviewers, a lead of that
+    department), the region roles (window, supervisor, certificate window) and system administrators — not a lead
+    department that sees the item only because it leads the one-thing (it follows progress, not another
+    department's data: bank cards, medical invoices…)."""
+    if user.is_superuser:
+        return True
+    regions: set[int] = set()
+    for a in user.roles.all():
+        if a.role == StaffRole.SYSADMIN:
+            return True
+        if a.role in DEPARTMENT_ROLES and a.department_id == item.department_id:
+            return True
+        if a.role in REGION_ROLES:
+            regions.add(a.region_id)
+    return bool(regions) and item.case.region_id in _regions_below(regions)
+
+
 def find_visible_material(user: User, number: str, material_key: str) -> CaseMaterial | None:
-    """A material file of case `number` that one of the user's tasks needs, for staff without case.view (reviewers
-    see the files of their own items only); None otherwise."""
-    names = set(restrict_items(user).filter(case__number=number).values_list("name", flat=True))
+    """A material file of case `number` that one of the user's own department's tasks needs, for staff without the
+    case-wide right (reviewers and leads see the files of their own department's items only); None otherwise."""
+    names = set(restrict_items(user, "task.decide").filter(case__number=number).values_list("name", flat=True))
     if not names:
         return None
     material = (

@@ -53,7 +53,7 @@ from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 from . import forms, rules, services
 from .choices import InspectionStatus, TaskState
 from .models import InspectionOutcome, JointInspection
-from .queries import find_item, get_item, restrict_items, visible_fields, visible_materials
+from .queries import find_item, get_item, restrict_items, sees_item_data, visible_fields, visible_materials
 
 PAGE_SIZE = 50
 OPEN_STATUSES = (ItemStatus.QUEUED, ItemStatus.PRE_REVIEW, ItemStatus.ACCEPTED, ItemStatus.SUPPLEMENT)
@@ -395,8 +395,9 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
         "prerequisites": list(item.prerequisites.select_related("department").order_by("order", "id")),
         "dependants": list(item.dependants.select_related("department").order_by("order", "id")),
         "case_items": list(case.items.select_related("department", "assignee").order_by("order", "id")),
-        "fields": visible_fields(item),
-        "materials": visible_materials(item),
+        "sees_data": (sees_data := sees_item_data(user, item)),
+        "fields": visible_fields(item) if sees_data else [],
+        "materials": visible_materials(item) if sees_data else [],
         "events": _timeline(user, case),
         "actions": [(spec, _ids(bound.get(spec.key) or spec.make_form(None, item), spec.key)) for spec in available],
         "may_decide": services.may_decide(user, item),

@@ -346,6 +346,12 @@ def do_submit_case(
             raise UserFacingError(_("Only window staff of this region can file an application for someone else."))
     elif not (acting_user and acting_user.is_applicant):
         raise UserFacingError(_("Only the applicant can submit their own application."))
+    if draft.channel != (ApplicationDraft.WINDOW if at_window else ApplicationDraft.ONLINE):
+        raise UserFacingError(  # the applicant's own online draft is filed by the applicant, never by staff
+            _("Only the applicant can submit their own online application.")
+            if at_window
+            else _("This application is being prepared at the window; it is filed there.")
+        )
     User.objects.select_for_update().filter(pk=applicant.pk).first()  # one filing per applicant at a time
     duplicate_reason = " ".join((duplicate_reason or "").split())[:200] if at_window else ""
     duplicate = open_case_of(applicant, draft.one_thing)

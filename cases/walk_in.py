@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import AccountKind
 from accounts.models import User
 from accounts.permissions import can
+from catalog.models import OneThing
 from core.errors import UserFacingError
 from core.validators import normalize_credit_code, normalize_id_number, normalize_mobile
 
@@ -188,4 +189,22 @@ def do_note_walk_in_account(case: Case, *, created_by: User, acting_user: User, 
             "created_at": created_at.isoformat(),
             "created_by": created_by.pk,
         },
+    )
+
+
+def do_record_walk_in_opened(
+    applicant: User, one_thing: OneThing, reason: str, *, acting_user: User, ip: str | None = None
+) -> None:
+    """Opening a walk-in reaches an applicant's account: who, when, for which one-thing and why, in the applicant's
+    shared-data trail (hash-chained; shown to the applicant on their consents page)."""
+    from shareddata.choices import EventAction
+    from shareddata.models import SharedDataEvent
+
+    SharedDataEvent.objects.create(
+        subject=applicant,
+        action=EventAction.OPEN_WALK_IN,
+        actor=acting_user,
+        actor_label=str(acting_user),
+        at=timezone.now(),
+        after={"one_thing": one_thing.code, "name": one_thing.name, "reason": reason, "ip": ip or ""},
     )

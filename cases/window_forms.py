@@ -42,6 +42,14 @@ REQUIRED_FOR_KIND = {
 }
 
 
+WALK_IN_REASONS = [
+    ("asked", _("The applicant asked for help at the counter (帮办代办)")),
+    ("elderly_or_disabled", _("Elderly or disabled applicant (优先帮办)")),
+    ("no_online", _("The applicant cannot file online")),
+    ("paper", _("Paper originals brought to the hall")),
+]
+
+
 class WalkInApplicantForm(forms.Form):
     """Who is at the counter (自然人 or 法人 with its 经办人), and which one-thing they want handled."""
 
@@ -66,6 +74,8 @@ class WalkInApplicantForm(forms.Form):
     # both
     mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
     one_thing = forms.ChoiceField(label=_("One-thing to handle"))
+    # why the window files it (recorded in the applicant's shared-data trail with who and when)
+    reason = forms.ChoiceField(label=_("Why the window files it"), choices=WALK_IN_REASONS, required=False)
 
     def __init__(self, *args, one_things: list[OneThing], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +119,11 @@ class WalkInApplicantForm(forms.Form):
                 % {"name": one_thing.name, "subject": one_thing.get_subject_display()},
             )
         data["one_thing_obj"] = one_thing
+        data["reason"] = data.get("reason") or "asked"
         return data
+
+    def reason_label(self) -> str:
+        return str(dict(WALK_IN_REASONS)[self.cleaned_data["reason"]])
 
     def identity(self) -> dict[str, str]:
         """The cleaned identity as do_register_walk_in_applicant takes it."""

@@ -159,6 +159,9 @@ def check_may_change(draft: ApplicationDraft, acting_user: User | None) -> None:
         raise UserFacingError(_("You can only upload materials to your own application."))
     if draft.user_id == acting_user.pk and not acting_user.is_applicant:
         raise UserFacingError(_("Only the applicant can change their own application."))
+    if draft.channel != (ApplicationDraft.ONLINE if draft.user_id == acting_user.pk else ApplicationDraft.WINDOW):
+        # the applicant's own online draft is theirs alone; the window's draft of a walk-in is the window's
+        raise UserFacingError(_("You can only upload materials to your own application."))
     draft.refresh_from_db(fields=["submitted_at"])
     if draft.submitted_at is not None:
         raise UserFacingError(str(SUBMITTED_MESSAGE))

@@ -8,15 +8,22 @@ from .choices import DraftEventAction
 
 
 class ApplicationDraft(models.Model):
-    """What an applicant has entered on a one-thing's one form so far: one per applicant and one-thing version.
+    """What an applicant has entered on a one-thing's one form so far: one open draft per applicant, one-thing
+    version and channel.
 
-    Server-side and keyed by the user, so it resumes on any device. Values are kept as typed, valid or not.
+    Server-side and keyed by the user, so it resumes on any device. Values are kept as typed, valid or not. The
+    applicant's own online draft (channel "online") is theirs alone; a draft that window staff prepare for a walk-in
+    (帮办代办, channel "window") is separate, so staff never read or change what the applicant typed online.
     """
+
+    ONLINE, WINDOW = "online", "window"
+    CHANNELS = [(ONLINE, _("Online, by the applicant")), (WINDOW, _("At the window, by staff"))]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_drafts")
     one_thing = models.ForeignKey("catalog.OneThing", on_delete=models.PROTECT, related_name="drafts")
     answers = models.JSONField(_("guide answers"), default=dict, blank=True)  # {"q": {...}, "skip": [], "lic": []}
     values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value as typed
+    channel = models.CharField(_("channel"), max_length=10, choices=CHANNELS, default=ONLINE)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)  # closed: it became a case
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -27,9 +34,9 @@ class ApplicationDraft(models.Model):
         verbose_name_plural = _("application drafts")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "one_thing"],
+                fields=["user", "one_thing", "channel"],
                 condition=models.Q(submitted_at__isnull=True),
-                name="application_draft_open_unique_per_user",
+                name="application_draft_open_unique_per_user_channel",
             ),
         ]
 

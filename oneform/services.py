@@ -268,11 +268,19 @@ def effective_values(
 # ---------------------------------------------------------------- drafts
 
 
-def find_draft(user: User, one_thing: OneThing) -> ApplicationDraft | None:
-    """The user's own draft for this one-thing version; there is no way to read another applicant's."""
+def find_draft(user: User, one_thing: OneThing, channel: str = ApplicationDraft.ONLINE) -> ApplicationDraft | None:
+    """The user's own open draft for this one-thing version (online: the applicant's own; window: the one staff
+    prepare for them at the counter); there is no way to read another applicant's."""
     if not user.is_authenticated:
         return None
-    return ApplicationDraft.objects.filter(user=user, one_thing=one_thing, submitted_at__isnull=True).first()
+    return ApplicationDraft.objects.filter(
+        user=user, one_thing=one_thing, channel=channel, submitted_at__isnull=True
+    ).first()
+
+
+def draft_channel(user: User, acting_user: User) -> str:
+    """The channel of the draft `acting_user` works on for `user`: their own online one, or the window's."""
+    return ApplicationDraft.ONLINE if acting_user.pk == user.pk else ApplicationDraft.WINDOW
 
 
 def may_act_for_applicant(acting_user: User | None, one_thing: OneThing) -> bool:
@@ -311,7 +319,9 @@ def do_save_draft(
     """Save what the applicant entered, valid or not, merged over what the draft held; returns the draft."""
     _check_self(user, acting_user, one_thing)
     User.objects.select_for_update().filter(pk=user.pk).first()  # one save at a time per applicant
-    draft, created = ApplicationDraft.objects.get_or_create(user=user, one_thing=one_thing, submitted_at=None)
+    draft, created = ApplicationDraft.objects.get_or_create(
+        user=user, one_thing=one_thing, channel=draft_channel(user, acting_user), submitted_at=None
+    )
     entered = _clean_values(values)
     after = {k: v for k, v in entered.items() if draft.values.get(k, "") != v}
     before: dict[str, Any] = {k: draft.values.get(k) for k in after}

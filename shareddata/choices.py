@@ -80,3 +80,4 @@ class EventAction(models.TextChoices):
     GRANT_CONSENT = "grant_consent", _("Consent granted")  # 授权
     WITHDRAW_CONSENT = "withdraw_consent", _("Consent withdrawn")  # 撤回授权
     REMEMBER_VALUES = "remember_values", _("Profile updated")  # 更新一人一档
+    OPEN_WALK_IN = "open_walk_in", _("Application opened at the window")  # 窗口帮办代办：调取申请人信息

@@ -82,20 +82,25 @@ def find_consent(user: User, consent_id: int) -> Consent | None:
     return Consent.objects.filter(user=user, pk=consent_id).select_related("user").first()
 
 
-def prefill_for(user: User, element_keys: Iterable[str]) -> dict[str, PrefilledValue]:
+def prefill_for(user: User, element_keys: Iterable[str], *, include_profile: bool = True) -> dict[str, PrefilledValue]:
     """Values to pre-fill for the given data element keys.
 
     From the applicant's profile (what they entered before), and from each source they currently consent to —
     only for elements whose dictionary source is that source, and only about the applicant themselves or their
     own related persons as `related` finds them (newborn and its parents, school-age child, ward, deceased close
     relative). An authoritative source's value wins over the profile and is marked authoritative (locked in the
-    form); otherwise what the applicant entered wins.
+    form); otherwise what the applicant entered wins. Window staff filing for a walk-in get no profile values
+    (`include_profile=False`): the minimum a role needs.
     """
     keys = set(element_keys)
-    result: dict[str, PrefilledValue] = {
-        pv.key: PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
-        for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys)
-    }
+    result: dict[str, PrefilledValue] = (
+        {
+            pv.key: PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
+            for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys)
+        }
+        if include_profile
+        else {}
+    )
     consented = set(current_consents(user)) - {ConsentScope.E_LICENCE}
     if not consented or not user.identity_number or not keys:
         return result

@@ -4,7 +4,8 @@ the case's files.
 Cases are read only through cases.queries (STYLE.md §9): someone else's case and a number that does not exist give
 the same 404. Every change goes through a cases.services function; a refusal (UserFacingError) becomes a message,
 never a 500. Submitting is for applicants only (window staff file through the window pages); the case page, the
-receipt and the files are also open to staff who may view the case (case.view in its region).
+receipt are also open to staff who may view the case (case.view: its region; a lead department, its one-things),
+the files to staff with case.materials and to the departments whose items need them.
 """
 
 from __future__ import annotations
@@ -464,8 +465,9 @@ def material_file(request: HttpRequest, number: str, material_key: str) -> FileR
     """The stored file of one material of the case, shown inline under its original name (made safe, with the
     extension of its type, materials.filecheck.download_name); never cached, never sniffed by the browser.
 
-    A department reviewer (no case.view) gets the files its own items need, through the tasks' door."""
-    case = queries.find_case(request.user, number)
+    Staff with case.materials get every file; a department reviewer or a lead department gets the files its own
+    department's items need, through the tasks' door."""
+    case = queries.find_case(request.user, number, "case.materials")
     if case is not None:
         material = case.materials.filter(material_type__key=material_key).exclude(file="").first()
     else:

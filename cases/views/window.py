@@ -68,7 +68,13 @@ from .. import rules, services
 from ..choices import OPEN_CASE_STATUSES, CaseAction, CaseStatus, Channel, MaterialState, PointKind
 from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice
 from ..queries import get_case, restrict
-from ..walk_in import WalkInIdentity, WalkInRefused, do_note_walk_in_account, do_register_walk_in_applicant
+from ..walk_in import (
+    WalkInIdentity,
+    WalkInRefused,
+    do_note_walk_in_account,
+    do_record_walk_in_opened,
+    do_register_walk_in_applicant,
+)
 from ..window_forms import WalkInApplicantForm, point_token, read_correction, read_deferrals
 
 QUEUE_LIMIT = 100  # rows per queue; a hall's day is far below this
@@ -418,6 +424,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("A new applicant account was created for %(name)s.") % {"name": applicant})
             else:
                 messages.info(request, _("The applicant's existing account is used: %(name)s.") % {"name": applicant})
+            do_record_walk_in_opened(applicant, one_thing, form.reason_label(), acting_user=user, ip=client_ip(request))
             token = _open_walk_in(request, user, applicant, one_thing)
             return redirect("window:intake", token=token, code=one_thing.code)
     return render(request, "cases/window/walk_in.html", {"form": form, "one_things": one_things})
@@ -497,7 +504,7 @@ def _intake(request: HttpRequest, token: str, code: str) -> Intake:
     if not may_act_for_applicant(staff, one_thing):
         raise Http404
     applicant = _walk_in_applicant(request, staff, token, code)
-    draft = find_draft(applicant, one_thing)
+    draft = find_draft(applicant, one_thing, ApplicationDraft.WINDOW)  # never the applicant's own online draft
     if request.method == "POST" and has_guide_params(request.POST):
         query = GuideQuery.from_querydict(request.POST)  # the questionnaire is part of the posted form
     elif draft is not None and draft.answers and not has_guide_params(request.GET):
@@ -507,7 +514,9 @@ def _intake(request: HttpRequest, token: str, code: str) -> Intake:
     # the e-licences the applicant really holds (with consent), as submission counts them: never ticked by hand
     notice, error = query.notice(one_thing, held_licence_types=held_licence_types(applicant))
     form = merge_form(one_thing, notice.selected_items)
-    prefill = prefill_for(applicant, form.keys)
+    # what staff see of the account is the minimum: consented registry values, never the applicant's own profile
+    # (一人一档: what they typed in earlier online filings)
+    prefill = prefill_for(applicant, form.keys, include_profile=False)
     return Intake(staff, token, applicant, one_thing, notice, error, form, draft, prefill, GuideQuery.canonical(notice))
 
 

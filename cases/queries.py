@@ -15,7 +15,6 @@ from accounts.permissions import case_scope
 
 from .models import Case, CaseEvent, CaseItem
 
-
 APPLICANT_ACTIONS = frozenset({"case.view", "case.materials"})  # on their own cases
 
 

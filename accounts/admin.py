@@ -16,7 +16,8 @@ class RoleAssignmentInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "kind", "mobile", "id_number", "credit_code", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = [*BaseUserAdmin.search_fields, "display_name", "mobile", "id_number", "credit_code"]
+    # encrypted columns (core.crypto) are searched by the exact number
+    search_fields = [*BaseUserAdmin.search_fields, "display_name", "=mobile", "=id_number", "credit_code"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("yijian", {"fields": ("kind", "display_name", "mobile")}),
@@ -29,6 +30,6 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(OneTimeCode)
 class OneTimeCodeAdmin(ReadOnlyAdmin):
     list_display = ["mobile", "user", "created_at", "expires_at", "attempts", "used_at"]
-    search_fields = ["mobile", "user__username"]
+    search_fields = ["=mobile", "user__username"]
     list_select_related = ["user"]
     exclude = ["code_hash"]

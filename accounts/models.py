@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedCharField
 from core.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -29,10 +30,10 @@ class User(AbstractUser):
         _("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.NATURAL_PERSON
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    mobile = EncryptedCharField(_("mobile"), blank=True, validators=[validate_mobile])  # encrypted at rest
     # natural persons (自然人)
-    id_number = models.CharField(  # 公民身份号码, GB 11643
-        _("citizen ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    id_number = EncryptedCharField(  # 公民身份号码, GB 11643; encrypted at rest (core.crypto)
+        _("citizen ID number"), blank=True, validators=[validate_id_number]
     )
     # legal persons (法人)
     credit_code = models.CharField(  # 统一社会信用代码, GB 32100
@@ -40,9 +41,7 @@ class User(AbstractUser):
     )
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)  # 法定代表人
     agent_name = models.CharField(_("agent's name"), max_length=50, blank=True)  # 经办人
-    agent_id_number = models.CharField(
-        _("agent's citizen ID number"), max_length=18, blank=True, validators=[validate_id_number]
-    )
+    agent_id_number = EncryptedCharField(_("agent's citizen ID number"), blank=True, validators=[validate_id_number])
 
     class Meta:
         verbose_name = _("user")
@@ -121,7 +120,7 @@ class OneTimeCode(models.Model):
     The code itself is never stored, only its HMAC (see accounts.otp).
     """
 
-    mobile = models.CharField(_("mobile"), max_length=11)
+    mobile = EncryptedCharField(_("mobile"))  # encrypted at rest (exact look-ups work: core.crypto)
     user = models.ForeignKey(
         User, verbose_name=_("user"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )  # the applicant the code was sent to; empty when no applicant account has this mobile

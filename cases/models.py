@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedJSONField
 from core.trail import ChainedEvent
 
 from .choices import CaseAction, CaseStatus, Channel, ItemStatus, MaterialState
@@ -48,7 +49,7 @@ class Case(models.Model):
     )
     submission_key = models.CharField(max_length=64)  # the submit form's token: a retried request finds this case
     answers = models.JSONField(_("guide answers"), default=dict)  # {"q": …, "skip": …, "lic": …}
-    values = models.JSONField(_("form values"), default=dict)  # data element key -> value
+    values = EncryptedJSONField(_("form values"), default=dict)  # data element key -> value (core.crypto)
     requirements = models.JSONField(_("requirements at submission"), default=dict)  # items, materials, fields
     combined_days = models.PositiveIntegerField(_("combined time limit (working days)"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
@@ -213,7 +214,7 @@ class CaseEvent(ChainedEvent):
     to_status = models.CharField(_("to"), max_length=20, blank=True)
     summary = models.TextField(_("summary"), blank=True)  # shown to the applicant
     internal_note = models.TextField(_("internal note"), blank=True)  # staff only
-    detail = models.JSONField(_("detail"), default=dict, blank=True)  # before/after of what changed
+    detail = EncryptedJSONField(_("detail"), default=dict, blank=True)  # before/after of what changed
 
     class Meta:
         ordering = ["at", "id"]

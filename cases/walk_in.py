@@ -4,7 +4,7 @@ do_register_walk_in_applicant
     The person at the counter is known by a citizen ID number (natural person) or a unified social credit code
     (legal person). An applicant account with that number is used when the name matches it; otherwise the
     service refuses with a message about the name, so a mistyped number never files under someone else's
-    account. Without such an account one is created: username "p-<ID number>" or "e-<credit code>", no usable
+    account. Without such an account one is created: username "p-<random>" (an ID number is personal data, never a login name) or "e-<credit code>", no usable
     password (the applicant logs in later with an SMS code to the mobile given), the identity as typed and
     validated like any account (User.full_clean). Numbers belonging to a staff account or an account of the
     other kind are refused. The service logs who created the account; there is no case yet to record it on.
@@ -17,6 +17,7 @@ do_note_walk_in_account
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -105,9 +106,9 @@ def _check_existing(account: User, identity: WalkInIdentity) -> None:
 
 
 def _new_account(identity: WalkInIdentity) -> User:
-    prefix = "p" if identity.kind == AccountKind.NATURAL_PERSON else "e"
+    natural = identity.kind == AccountKind.NATURAL_PERSON
     user = User(
-        username=f"{prefix}-{identity.number}",
+        username=f"p-{secrets.token_hex(6)}" if natural else f"e-{identity.number}",
         kind=identity.kind,
         display_name=identity.name,
         mobile=identity.mobile,

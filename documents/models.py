@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedJSONField
+
 from .choices import DocumentKind, DocumentStatus
 
 
@@ -34,7 +36,7 @@ class CaseDocument(models.Model):
         "results.Delivery", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     issuer = models.CharField(_("issued by"), max_length=200)  # the centre or the department, as printed
-    content = models.JSONField(_("content"))  # what the document says, as issued
+    content = EncryptedJSONField(_("content"))  # what the document says, as issued (ID numbers encrypted)
     digest = models.CharField(_("content digest"), max_length=64)  # SHA-256 of the canonical content
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(  # who first downloaded it (the system issues it on their request)

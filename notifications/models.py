@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedCharField
+
 from .choices import Channel, MessageStatus
 
 
@@ -25,7 +27,7 @@ class Message(models.Model):
         on_delete=models.PROTECT,
         related_name="messages_received",
     )
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True)  # where an SMS goes, as it was at the time
+    mobile = EncryptedCharField(_("mobile"), blank=True)  # where an SMS goes, as it was at the time (encrypted)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=40)  # what it is about: "otp", "case.received", …
     case_number = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedJSONField
 from core.trail import ChainedEvent
 
 from .choices import DraftEventAction
@@ -22,7 +23,7 @@ class ApplicationDraft(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_drafts")
     one_thing = models.ForeignKey("catalog.OneThing", on_delete=models.PROTECT, related_name="drafts")
     answers = models.JSONField(_("guide answers"), default=dict, blank=True)  # {"q": {...}, "skip": [], "lic": []}
-    values = models.JSONField(_("values"), default=dict, blank=True)  # data element key -> value as typed
+    values = EncryptedJSONField(_("values"), default=dict, blank=True)  # data element key -> value as typed
     channel = models.CharField(_("channel"), max_length=10, choices=CHANNELS, default=ONLINE)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)  # closed: it became a case
     created_at = models.DateTimeField(auto_now_add=True)
@@ -54,8 +55,8 @@ class DraftEvent(ChainedEvent):
     at = models.DateTimeField(_("time"))
     field_key = models.CharField(_("field"), max_length=80, blank=True)  # reported_wrong: the data element
     comment = models.TextField(_("comment"), blank=True)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
+    before = EncryptedJSONField(_("before"), null=True, blank=True)
+    after = EncryptedJSONField(_("after"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import DeliveryMethod, ResultKind
+from core.fields import EncryptedCharField
 
 from .choices import DeliveryMode, LicenceStatus
 
@@ -39,7 +40,7 @@ class ELicence(models.Model):
     )
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="licences")
     holder_name = models.CharField(_("holder"), max_length=200)
-    holder_id_number = models.CharField(_("holder's identity number"), max_length=18)  # ID number or credit code
+    holder_id_number = EncryptedCharField(_("holder's identity number"))  # ID number or credit code (encrypted)
     title = models.CharField(_("title"), max_length=200)  # the service item's result name
     result_kind = models.CharField(_("result kind"), max_length=20, choices=ResultKind.choices)
     issued_at = models.DateTimeField(_("issued at"))  # the decision's time, to the second

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedJSONField, EncryptedTextField
 from core.trail import ChainedEvent
 
 from .choices import ConsentScope, EventAction, LicenceStatus, Relation
@@ -201,7 +202,7 @@ class ApplicantProfileValue(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_values")
     key = models.CharField(_("data element key"), max_length=80)  # DataElement.key, e.g. applicant.mobile
-    value = models.TextField(_("value"))
+    value = EncryptedTextField(_("value"))  # encrypted at rest (core.crypto)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -227,8 +228,8 @@ class SharedDataEvent(ChainedEvent):
     )
     actor_label = models.CharField(_("actor"), max_length=100)  # kept as it was at the time
     at = models.DateTimeField(_("time"))
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
+    before = EncryptedJSONField(_("before"), null=True, blank=True)
+    after = EncryptedJSONField(_("after"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

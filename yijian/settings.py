@@ -38,6 +38,20 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (the demo: DEBUG=1 or scripts/serve).")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
+# Keys that encrypt personal data at rest (core.crypto: ID numbers, mobiles, bank accounts): base64url 64-byte keys,
+# comma-separated, the encrypting one first (`manage.py rotate_field_keys --new-key` makes one; rotation: README).
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()]
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off (README: Production settings).")
+    import base64
+    import hashlib
+
+    # the demo's key, derived from its (insecure) secret key: fine for a laptop, never for real data
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha512(b"field-encryption:" + SECRET_KEY.encode()).digest()).decode()
+    ]
+
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]

@@ -5,6 +5,9 @@ server speak HTTP on localhost."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-insecure-key-" + "x" * 40)
+os.environ.setdefault(  # a test-only key (64 bytes, base64url)
+    "FIELD_ENCRYPTION_KEYS", "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleS1kby1ub3QtdXNlLWFueXdoZXJlLWVsc2UtMDAwMDAwMA=="
+)
 
 from .settings import *  # noqa: E402,F403
 

@@ -21,13 +21,15 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    "FIELD_ENCRYPTION_KEYS": "ZXhhbXBsZS1vbmx5LWtleS1tYWtlLXlvdXItb3duLXdpdGgtcm90YXRlX2ZpZWxkX2tleXMtLW5ldy1rZXkhIQ==",
 }
 
 pytestmark = pytest.mark.security
 
 
 def run(code_or_args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    dropped = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "FIELD_ENCRYPTION_KEYS"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env, DJANGO_SETTINGS_MODULE="yijian.settings", DATABASE_URL=f"sqlite:///{BASE}/unused.sqlite3")
     return subprocess.run(
         [sys.executable, *code_or_args], cwd=BASE, env=clean, capture_output=True, text=True, timeout=120
@@ -37,7 +39,7 @@ def run(code_or_args: list[str], env: dict[str, str]) -> subprocess.CompletedPro
 def test_debug_is_off_unless_set():
     shown = run(
         ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
-        {"SECRET_KEY": PRODUCTION["SECRET_KEY"]},
+        {"SECRET_KEY": PRODUCTION["SECRET_KEY"], "FIELD_ENCRYPTION_KEYS": PRODUCTION["FIELD_ENCRYPTION_KEYS"]},
     )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == "False"
@@ -47,6 +49,11 @@ def test_without_debug_a_secret_key_is_required():
     refused = run(["manage.py", "check"], {})
     assert refused.returncode != 0
     assert "SECRET_KEY must be set" in refused.stderr
+
+
+def test_without_debug_field_encryption_keys_are_required():
+    refused = run(["manage.py", "check"], {"SECRET_KEY": PRODUCTION["SECRET_KEY"]})
+    assert refused.returncode != 0 and "FIELD_ENCRYPTION_KEYS must be set" in refused.stderr
 
 
 def test_check_deploy_is_clean_with_the_production_settings():

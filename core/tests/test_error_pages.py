@@ -67,3 +67,15 @@ def test_the_500_template_renders_without_a_request_or_context():
 
     html = loader.get_template("500.html").render()
     assert "系统出错了" in html
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_redirects_to_it():
+    client = Client()
+    home = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in home
+    assert 'rel="icon"' in client.get("/no-such-page/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content) if icon.streaming else b"<svg" in icon.content

@@ -96,7 +96,13 @@ def manage_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/manage_index.html",
-        {"page": page, "status": status, "q": q, "statuses": OneThingStatus.choices},
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": OneThingStatus.choices,
+            "may_import": can(request.user, "catalog.import"),  # a supervisor sees the drafts, imports nothing
+        },
     )
 
 

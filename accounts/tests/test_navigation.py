@@ -81,3 +81,10 @@ def test_the_nav_shows_what_the_role_may_use(client_for, username):
         assert links == {"/accounts/login/"}
     else:
         assert links == EXPECTED[username]
+
+
+def test_catalog_management_offers_the_import_only_to_those_who_may_import(client_for):
+    assert "/manage/import/" in client_for("xinxiang_catalog_admin").get("/manage/").content.decode()
+    supervisor = client_for("xinxiang_supervisor")
+    assert "/manage/import/" not in supervisor.get("/manage/").content.decode()
+    assert supervisor.get("/manage/import/").status_code == 404

@@ -29,6 +29,7 @@ from accounts.choices import StaffRole
 from accounts.models import User
 from accounts.permissions import ACTION_ROLES
 from cases.models import CaseItem, CaseMaterial
+from oneform.choices import display_value
 from regions.models import Region
 
 DEPARTMENT_ROLES = frozenset({StaffRole.REVIEWER, StaffRole.LEAD})
@@ -100,6 +101,11 @@ class VisibleField:
     label: str
     section: str
     value: Any
+
+    @property
+    def display(self) -> str:
+        """The value as people read it (是/否 for a yes/no field)."""
+        return display_value(self.value)
 
 
 def visible_fields(item: CaseItem) -> list[VisibleField]:

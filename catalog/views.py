@@ -17,7 +17,7 @@ from core.errors import UserFacingError, ValidationReport
 from guides.elements import missing_elements as guide_missing_elements
 from regions.models import Region
 
-from . import queries, services
+from . import changelog, queries, services
 from .choices import OneThingStatus
 from .forms import GUIDE_EDIT_FIELDS, CatalogFilterForm, ImportForm, ItemEditForm, OneThingEditForm, ReasonForm
 from .models import CatalogChange, OneThing, OneThingItem
@@ -96,7 +96,13 @@ def manage_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/manage_index.html",
-        {"page": page, "status": status, "q": q, "statuses": OneThingStatus.choices},
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": OneThingStatus.choices,
+            "may_import": can(request.user, "catalog.import"),  # a supervisor sees the drafts, imports nothing
+        },
     )
 
 
@@ -106,7 +112,15 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(one_thing)
     context.update(
         {
-            "changes": CatalogChange.objects.filter(one_thing_code=one_thing.code).select_related("actor")[:100],
+            "changes": [
+                {
+                    "change": c,
+                    "action": changelog.action_label(c.action),
+                    "actor": changelog.actor_label(c),
+                    "lines": changelog.describe(c),
+                }
+                for c in CatalogChange.objects.filter(one_thing_code=one_thing.code)[:100]
+            ],  # fmt: skip
             "allowed": services.ALLOWED_ACTIONS[one_thing.status],
             "may_publish": can(request.user, "catalog.publish", one_thing.region),
             "reason_form": ReasonForm(),

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from catalog.choices import DeliveryMethod
 from catalog.models import OneThing, OneThingItem
 from core.qr import public_url
+from workcalendar.services import office_hours_text
 
 GUIDE_FORMAT = 1  # bump when the content's shape changes; templates can tell old snapshots apart
 
@@ -371,10 +372,13 @@ class _Builder:
         rows = [
             [_("Ways to apply"), "；".join(x for x in [online, offline] if x)],
             [_("Address"), ot.address],
-            [_("Office hours"), ot.hours],
+            # the hours the clocks count (settings.OFFICE_HOURS); the one-thing's own text as a note beside them
+            [_("Office hours"), office_hours_text()],
         ]
+        if ot.hours.strip():
+            rows.append([_("Notes on office hours"), ot.hours])
         self.full["method"] = [{"type": "fields", "rows": rows}]
-        self.need("method", bool(ot.address.strip() and ot.hours.strip()))
+        self.need("method", bool(ot.address.strip()))
 
     def process(self) -> None:
         steps = [

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .links import case_links, message_html
 from .models import Message
 
 PAGE_SIZE = 50
@@ -25,6 +26,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """My messages: site messages (站内信) and copies of the SMS sent to me, newest first."""
     rows = Message.objects.filter(recipient=request.user).exclude(kind__in=KINDS_NOT_IN_INBOX)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    links = case_links(request.user, (m.case_number for m in page))
+    for m in page:
+        m.case_url = links.get(m.case_number)
+        m.body_html = message_html(m.body, m.case_number, m.case_url)
     return render(request, "notifications/inbox.html", {"page": page})
 
 

@@ -53,3 +53,14 @@ TRAILING_SECTIONS = ("delivery",)
 
 # Values of a yes/no field as the form sends them.
 BOOLEAN_VALUES = {"true": _("Yes"), "false": _("No")}
+
+
+def display_value(value: object) -> str:
+    """A form value as people read it: 是/否 for a yes/no value (the form's "true"/"false", or a boolean a registry
+    supplied), "" for nothing; anything else as it is (a choice is stored as its label)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = str(value)
+    return str(BOOLEAN_VALUES.get(text, text))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import AccountKind
 from catalog.models import DataElement, MaterialType
 from core.errors import UserFacingError
+from oneform.choices import display_value
 
 from . import related, services
 from .choices import ConsentScope, RelatedPerson
@@ -102,7 +103,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
         "shareddata/consents.html",
         {
             "rows": rows,
-            "profile": [(element_names.get(pv.key, pv.key), pv) for pv in profile],
+            "profile": [(element_names.get(pv.key, pv.key), display_value(pv.value), pv) for pv in profile],
             "events": SharedDataEvent.objects.filter(subject=user).select_related("consent")[:HISTORY_LENGTH],
             "purpose": CONSENT_PURPOSE,
         },

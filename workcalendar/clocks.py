@@ -30,10 +30,14 @@ Rules of `clock_state`:
      from Thursday's closing time; for an hour-based deadline settings.CLOCK_WARNING_WORKING_MINUTES (30)
      working minutes.
   6. NORMAL (正常) otherwise.
-- The text rounds up, so that the number shown and the warning agree (warning ⇔ “剩余1个工作日” or less): whole
-  working days while at least one full working day is left or late (剩余2个工作日 means “we are within the
-  second-last working day”), working hours to one decimal below that (剩余1.5工作小时), working minutes below an hour
-  (剩余25工作分钟). Late: 已超期2个工作日; done: 按时完成 or 超期3工作小时完成.
+- Time left before a day-based deadline reads in whole working days: the working days after today up to the due
+  day, as the limit was counted (add_workdays counts from the day after the start), so a limit of N working days
+  never reads more than N (a 受理 limit of 1 working day received on Monday reads 剩余1个工作日 all Monday, not
+  剩余2个工作日); on the due day itself, the working time left that day (剩余2.5工作小时). With the default warning
+  this means: 剩余1个工作日 on the day before the due day (预警 from its closing time), hours or minutes on the due
+  day (预警). Other texts round up: the time left before an hour-based deadline, and the time late, in whole working
+  days while at least one full working day (已超期2个工作日), working hours to one decimal below that
+  (剩余1.5工作小时), working minutes below an hour (剩余25工作分钟); done: 按时完成 or 超期3工作小时完成.
 """
 
 from __future__ import annotations
@@ -104,7 +108,11 @@ def clock_state(
         text = gettext("%(amount)s overdue") % {"amount": _amount(late, day)} if late else gettext("Past the deadline")
     else:
         left = calendar.working_time_between(now, due_at)
-        text = gettext("%(amount)s left") % {"amount": _amount(left, day)} if left else gettext("Due now")
+        text = (
+            gettext("%(amount)s left") % {"amount": _left(left, day, calendar, now, due)}
+            if left
+            else gettext("Due now")
+        )
 
     if paused:
         state = ClockState.PAUSED
@@ -127,7 +135,21 @@ def _threshold(warn_before: dt.timedelta | int | None, *, by_day: bool, day: dt.
     return day * warn_before
 
 
-def _amount(span: dt.timedelta, day: dt.timedelta) -> str:
+def _left(
+    left: dt.timedelta, day: dt.timedelta, calendar: WorkingCalendar, now: dt.datetime, due: dt.datetime | dt.date
+) -> str:
+    """The time left as text. For a day-based deadline the whole days are the working days after today up to the due
+    day, as the limit was counted (add_workdays): a limit of N working days never reads more than N, and on the due
+    day itself the working time left today is shown (剩余3工作小时)."""
+    if isinstance(due, dt.datetime):
+        return _amount(left, day)
+    days = calendar.workdays_between(now.date(), due)
+    if days:
+        return ngettext("%(count)d working day", "%(count)d working days", days) % {"count": days}
+    return _amount(left, None)
+
+
+def _amount(span: dt.timedelta, day: dt.timedelta | None) -> str:
     """A positive working time as text, rounded up: 2个工作日, 1.5工作小时, 25工作分钟."""
     if day and span >= day:
         days = -(-span // day)

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.errors import UserFacingError
@@ -65,6 +66,15 @@ def parse_office_hours(spans: Iterable) -> OfficeHours:
     if not parsed:
         raise ImproperlyConfigured("OFFICE_HOURS is empty: no working time could ever be counted.")
     return tuple(parsed)
+
+
+def office_hours_text(spans: Iterable | None = None) -> str:
+    """settings.OFFICE_HOURS in words, e.g. 工作日 09:00–12:00、13:00–17:00: the hours the guides and the catalog
+    show are the hours the clocks count (one setting, YIJIAN_OFFICE_HOURS)."""
+    hours = parse_office_hours(settings.OFFICE_HOURS if spans is None else spans)
+    return gettext("Working days %(spans)s") % {
+        "spans": "、".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in hours)
+    }
 
 
 def as_duration(hours: float | Decimal | dt.timedelta) -> dt.timedelta:

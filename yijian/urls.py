@@ -1,7 +1,17 @@
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own: send them to the SVG icon that base.html links (a temporary
+    redirect, resolved per request, so a hashed static name in production is never cached stale)."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("guide/", include("guidance.urls")),

@@ -48,7 +48,7 @@ from guidance.services import MaterialLine, PersonalNotice
 from materials.choices import ACCEPTED_TYPES
 from materials.models import Commitment, Upload
 from materials.services import do_upload_material, held_licence_types, human_size, max_upload_bytes
-from oneform.choices import BOOLEAN_VALUES
+from oneform.choices import BOOLEAN_VALUES, display_value
 from oneform.forms import draft_state, has_guide_params, query_from_state
 from oneform.models import ApplicationDraft
 from oneform.services import (
@@ -272,7 +272,7 @@ def _render_case(request: HttpRequest, case: Case, posted: ReviewForms | None = 
                     key=key,
                     label=label,
                     required=bool(meta.get("required")),
-                    value=str(BOOLEAN_VALUES.get(str(value), value)),
+                    value=display_value(value),
                     point=point(point_token(PointKind.FIELD, key), label),
                 )
             )

@@ -13,11 +13,17 @@ from django import template
 from django.utils import timezone
 
 from ..clocks import clock_state
-from ..services import CalendarNotConfigured, WorkingCalendar
+from ..services import CalendarNotConfigured, WorkingCalendar, office_hours_text
 
 register = template.Library()
 
 CALENDAR_KEY = "workcalendar.clocks.calendar"
+
+
+@register.simple_tag
+def office_hours() -> str:
+    """`{% office_hours %}`: the office hours of settings.OFFICE_HOURS in words (the hours the clocks count)."""
+    return office_hours_text()
 
 
 @register.inclusion_tag("workcalendar/clock_badge.html", takes_context=True)

@@ -1,6 +1,7 @@
 """Deadline clocks at chosen moments, on the real 2026 calendar, and the badge that shows them."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,9 +33,11 @@ DECISION_DUE = D(2026, 10, 13)
 @pytest.mark.parametrize(
     ("now", "state", "text"),
     [
-        (T(2026, 10, 8, 9), ClockState.NORMAL, "剩余5个工作日"),
-        (T(2026, 10, 12, 10), ClockState.NORMAL, "剩余2个工作日"),  # the rest of Monday and all of Tuesday
+        (T(2026, 10, 3, 10), ClockState.NORMAL, "剩余5个工作日"),  # the holiday: all five days are ahead
+        (T(2026, 10, 8, 9), ClockState.NORMAL, "剩余4个工作日"),  # the working days after today
+        (T(2026, 10, 12, 10), ClockState.NORMAL, "剩余1个工作日"),  # Tuesday (never 2: see the test below)
         (T(2026, 10, 12, 17), ClockState.WARNING, "剩余1个工作日"),  # from Monday's closing time
+        (T(2026, 10, 13, 8), ClockState.WARNING, "剩余7工作小时"),  # the due day: the time left that day
         (T(2026, 10, 13, 14, 30), ClockState.WARNING, "剩余2.5工作小时"),
         (T(2026, 10, 13, 16, 40), ClockState.WARNING, "剩余20工作分钟"),
         (T(2026, 10, 13, 17), ClockState.WARNING, "即将到期"),
@@ -74,8 +77,8 @@ def test_an_hour_based_deadline(calendar, now, state, text):
 
 
 def test_paused_stands_still_whatever_the_time(calendar):
-    reading = clock_state(DECISION_DUE, now=T(2026, 10, 12, 10), paused=True, calendar=calendar)
-    assert (reading.state, reading.remaining, reading.overdue) == (ClockState.PAUSED, "剩余2个工作日", False)
+    reading = clock_state(DECISION_DUE, now=T(2026, 10, 9, 10), paused=True, calendar=calendar)
+    assert (reading.state, reading.remaining, reading.overdue) == (ClockState.PAUSED, "剩余3个工作日", False)
     late = clock_state(DECISION_DUE, now=T(2026, 10, 15, 10), paused=True, calendar=calendar)
     assert (late.state, late.overdue) == (ClockState.PAUSED, True)
 
@@ -161,3 +164,22 @@ def test_a_list_of_badges_loads_the_calendar_once(django_assert_num_queries):
     with django_assert_num_queries(2):
         html = render("{% for due in dues %}{% clock_badge due now %}{% endfor %}", dues=dues, now=T(2026, 10, 9, 9))
     assert html.count('class="clock ') == 20
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+@pytest.mark.parametrize("received_at", [(8, 0), (9, 0), (10, 0), (16, 59), (17, 30)])
+def test_a_limit_of_n_working_days_never_shows_more_than_n_days_left(calendar, limit, received_at):
+    """The 受理 limit is 1 working day (add_workdays(received_on, 1)): received on Monday at 10:00 it is due on
+    Tuesday at closing, and Monday must not read “剩余2个工作日”. Whole days shown are the working days after today."""
+    received = T(2026, 10, 12, *received_at)  # Monday
+    due = calendar.add_workdays(received.date(), limit)
+    now = received
+    while now <= calendar.closing_time(due):
+        reading = clock_state(due, now=now, calendar=calendar)
+        shown = re.fullmatch(r"剩余(\d+)个工作日", reading.remaining)
+        if shown:
+            assert int(shown.group(1)) <= limit, (now, reading.remaining)
+            assert int(shown.group(1)) == calendar.workdays_between(now.date(), due), (now, reading.remaining)
+        else:
+            assert now.date() == due or reading.remaining == "即将到期", (now, reading.remaining)
+        now += dt.timedelta(minutes=30)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from catalog.models import OneThing
+from core.qr import public_url, qr_svg
 
 from . import queries
 from .forms import GuideQuery
@@ -26,6 +27,8 @@ def _context(one_thing: OneThing, notice: PersonalNotice, error: str) -> dict:
         "error": error,
         "guide_url": reverse("guidance:guide", args=[one_thing.code]) + suffix,
         "notice_url": reverse("guidance:notice", args=[one_thing.code]) + suffix,
+        # the one form with these answers (a logged-out visitor logs in first and comes back to it)
+        "apply_url": reverse("oneform:form", args=[one_thing.code]) + suffix,
     }
 
 
@@ -48,4 +51,7 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
     """The printable personal one-time notice (一次告知单)."""
     one_thing = queries.get_guide_one_thing(code)
     notice, error = GuideQuery.from_querydict(request.GET).notice(one_thing)
-    return render(request, "guidance/notice.html", _context(one_thing, notice, error), status=400 if error else 200)
+    context = _context(one_thing, notice, error)
+    context["apply_public_url"] = public_url(context["apply_url"])  # printed: where to go on to apply
+    context["apply_qr"] = qr_svg(context["apply_public_url"], scale=2)
+    return render(request, "guidance/notice.html", context, status=400 if error else 200)

@@ -13,6 +13,7 @@ from cases import services
 from cases.choices import CaseAction, CaseStatus
 from cases.models import Case
 
+from .conftest import make_ready_draft
 from .test_services import ready_draft, submit, window
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
@@ -41,11 +42,12 @@ def test_a_second_online_filing_is_refused_with_a_link_to_the_open_case(restaura
 
 def test_the_window_may_file_again_only_with_a_reason_which_is_recorded(restaurant_one_thing):
     first = submit(ready_draft(restaurant_one_thing))
-    draft = ready_draft(restaurant_one_thing)
+    online = ready_draft(restaurant_one_thing)
+    with pytest.raises(services.DuplicateOpenCase):  # the applicant cannot give a reason for themselves
+        services.do_submit_case(online, uuid.uuid4().hex, acting_user=online.user, duplicate_reason="我想再办一件")
+    draft = make_ready_draft(online.user, restaurant_one_thing, acting_user=window())  # the window's own draft
     with pytest.raises(services.DuplicateOpenCase):
         services.do_submit_case(draft, uuid.uuid4().hex, acting_user=window(), duplicate_reason="   ")
-    with pytest.raises(services.DuplicateOpenCase):  # the applicant cannot give a reason for themselves
-        services.do_submit_case(draft, uuid.uuid4().hex, acting_user=draft.user, duplicate_reason="我想再办一件")
     second = services.do_submit_case(
         draft, uuid.uuid4().hex, acting_user=window(), duplicate_reason="第二家门店，另行申请"
     )

@@ -9,6 +9,7 @@ class DocumentKind(models.TextChoices):
     CORRECTION = "correction", _("One-time notice of corrections")  # 一次性告知补正通知书
     ACCEPTANCE = "acceptance", _("Notice of acceptance")  # 受理通知书
     REFUSAL = "refusal", _("Decision not to accept")  # 不予受理决定书
+    DENIAL = "denial", _("Decision not to grant")  # 不予许可决定书（不予批准）
     COMMITMENT = "commitment", _("Letter of notification and commitment")  # 告知承诺书
     DELIVERY = "delivery", _("Proof of delivery")  # 送达凭证
 
@@ -19,6 +20,7 @@ NUMBER_PREFIX = {
     DocumentKind.CORRECTION: "BZ",
     DocumentKind.ACCEPTANCE: "SL",
     DocumentKind.REFUSAL: "BSL",
+    DocumentKind.DENIAL: "BXK",
     DocumentKind.COMMITMENT: "CN",
     DocumentKind.DELIVERY: "SD",
 }
@@ -27,7 +29,7 @@ NUMBER_PREFIX = {
 CENTRE_KINDS = frozenset(
     {DocumentKind.RECEIPT, DocumentKind.CORRECTION, DocumentKind.DELIVERY, DocumentKind.COMMITMENT}
 )
-DEPARTMENT_KINDS = frozenset({DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL})
+DEPARTMENT_KINDS = frozenset({DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL, DocumentKind.DENIAL})
 
 
 class DocumentStatus(models.TextChoices):

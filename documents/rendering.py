@@ -20,6 +20,7 @@ ACT_DATE = {
     DocumentKind.CORRECTION: "issued_at",
     DocumentKind.ACCEPTANCE: "accepted_at",
     DocumentKind.REFUSAL: "decided_at",
+    DocumentKind.DENIAL: "decided_at",
     DocumentKind.COMMITMENT: "signed_at",
     DocumentKind.DELIVERY: "delivered_at",
 }

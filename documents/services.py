@@ -8,6 +8,7 @@ Sources — each document is the written form of one record, and exists only onc
 | correction | 一次性告知补正通知书 | a CorrectionNotice | the notice was issued | the region's 政务服务中心 |
 | acceptance | 受理通知书 | a CaseItem | the department accepted the item (also for pre-review) | the item's department |
 | refusal | 不予受理决定书 | a CaseItem | the department refused it (不予受理) | the item's department |
+| denial | 不予许可决定书 | a CaseItem | the department denied it after examination (不予许可) | the item's department |
 | commitment | 告知承诺书 | a CaseMaterial | the material was replaced by a signed commitment | the region's 政务服务中心 |
 | delivery | 送达凭证 | a results.Delivery | the delivery was recorded | the region's 政务服务中心 |
 
@@ -26,7 +27,7 @@ Status — a document stays genuine for ever; whether it is still *current* foll
 | correction | the notice was answered (resubmission), or the case withdrawn while it was open | nothing more is owed on it |
 | acceptance | the item was withdrawn or stopped (a prerequisite failed) before a decision | the promised decision will not come |
 | commitment | the material is no longer "replaced by a commitment" (the proof itself was supplied) | the proof replaced it |
-| refusal, delivery | never | a decision and a proof of delivery stay in force |
+| refusal, denial, delivery | never | a decision and a proof of delivery stay in force |
 
 `refresh_status` applies these rules: stored by on_case_event after each change, and computed without storing on
 every download and verification (a GET never writes). Revoked (`do_revoke_document`: window staff of the region for the centre's
@@ -114,13 +115,15 @@ def find_source(case: Case, kind: str, ref: str = "") -> Source | None:
     if kind == DocumentKind.CORRECTION:
         notice = case.corrections.filter(round=number).first()
         return Source(kind, case, f"round-{number}", correction=notice) if notice else None
-    if kind in (DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL):
+    if kind in (DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL, DocumentKind.DENIAL):
         item = case.items.select_related("department", "service_item").filter(pk=number).first()
         if item is None:
             return None
         if kind == DocumentKind.ACCEPTANCE and item.accepted_at is None:
             return None
         if kind == DocumentKind.REFUSAL and item.status != ItemStatus.REFUSED:
+            return None
+        if kind == DocumentKind.DENIAL and item.status != ItemStatus.DENIED:
             return None
         return Source(kind, case, f"item-{item.pk}", item=item)
     if kind == DocumentKind.COMMITMENT:
@@ -152,13 +155,16 @@ def sources_of(case: Case, items: list[CaseItem] | None = None) -> list[Source]:
 
 
 def item_sources(item: CaseItem, case: Case | None = None) -> list[Source]:
-    """The department's documents of one item: the acceptance notice, or the decision not to accept."""
+    """The department's documents of one item: the acceptance notice, the decision not to accept, the decision not
+    to grant."""
     case = case or item.case
     found = []
     if item.accepted_at is not None:
         found.append(Source(DocumentKind.ACCEPTANCE, case, f"item-{item.pk}", item=item))
     if item.status == ItemStatus.REFUSED:
         found.append(Source(DocumentKind.REFUSAL, case, f"item-{item.pk}", item=item))
+    if item.status == ItemStatus.DENIED:
+        found.append(Source(DocumentKind.DENIAL, case, f"item-{item.pk}", item=item))
     return found
 
 
@@ -262,7 +268,7 @@ def content_of(source: Source) -> dict[str, Any]:
                 for p in notice.points
             ],
         }
-    elif source.kind in (DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL):
+    elif source.kind in (DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL, DocumentKind.DENIAL):
         item = source.item
         content |= {"item": item.name, "department": item.department.name}
         if source.kind == DocumentKind.ACCEPTANCE:
@@ -278,6 +284,9 @@ def content_of(source: Source) -> dict[str, Any]:
                 "reasons": item.reasons,
                 "remedies": item.remedies or str(approval_rules.DEFAULT_REMEDIES),
             }
+            if source.kind == DocumentKind.DENIAL:
+                content["accepted_at"] = _when(item.accepted_at)
+                content["basis"] = item.service_item.legal_basis  # 设定依据: what the decision was taken under
     elif source.kind == DocumentKind.COMMITMENT:
         from materials.services import COMMITMENT_CONSEQUENCES
 
@@ -377,6 +386,7 @@ ISSUING_ACTIONS = frozenset(
         CaseAction.ACCEPT_ITEM,  # 受理通知书
         CaseAction.PRE_REVIEW_ITEM,
         CaseAction.REFUSE_ITEM,  # 不予受理决定书
+        CaseAction.DENY_ITEM,  # 不予许可决定书
         CaseAction.DELIVER,  # 送达凭证
     }
 )
@@ -393,7 +403,7 @@ def on_case_event(event: CaseEvent) -> None:
     current = CaseDocument.objects.select_related("case", "item", "material", "correction").filter(
         case=event.case, status=DocumentStatus.CURRENT
     )
-    for document in current.exclude(kind__in=(DocumentKind.REFUSAL, DocumentKind.DELIVERY)):
+    for document in current.exclude(kind__in=(DocumentKind.REFUSAL, DocumentKind.DENIAL, DocumentKind.DELIVERY)):
         refresh_status(document)
 
 

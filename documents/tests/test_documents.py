@@ -38,6 +38,7 @@ HEADINGS = {
     DocumentKind.CORRECTION: "一次性告知补正通知书",
     DocumentKind.ACCEPTANCE: "受理通知书",
     DocumentKind.REFUSAL: "不予受理决定书",
+    DocumentKind.DENIAL: "不予许可决定书",
     DocumentKind.COMMITMENT: "告知承诺书",
     DocumentKind.DELIVERY: "送达凭证",
 }
@@ -250,6 +251,21 @@ def test_refusal_pdf_with_reasons_and_remedies_stays_current(refused, client_for
     assert "2026年11月23日" in text  # dated the day of the decision, not of the download
     assert "行政复议" in text and "行政诉讼" in text and "60" in text
     assert verdict(document.number, document.verification_code) == "current"
+
+
+def test_a_denial_issues_its_decision_with_reasons_remedies_and_verification(accepted, client_for):
+    """Issue 10 part 6: 不予许可 has its document, issued by the decision itself (no download needed)."""
+    check = item(accepted, CHECK)
+    with at("2026-11-24 15:00"):
+        approvals.do_deny_item(check, "经营场所不符合食品安全要求", acting_user=reviewer(check))
+    document = CaseDocument.objects.get(case=accepted, kind=DocumentKind.DENIAL, item=check)
+    assert document.issued_by == reviewer(check) and document.number.startswith("BXK")
+    check_document(client_for("enterprise"), accepted, DocumentKind.DENIAL, check.pk)
+    text = re.sub(r"\s+", "", pdf_text(get_pdf(client_for("enterprise"), url(accepted, DocumentKind.DENIAL, check.pk))))
+    assert "经营场所不符合食品安全要求" in text and "2026年11月24日" in text
+    assert "行政复议" in text and "60日" in text and "行政诉讼" in text and "6个月" in text
+    case_page = client_for("enterprise").get(f"/cases/{accepted.number}/").content.decode()
+    assert f"/documents/case/{accepted.number}/denial/{check.pk}.pdf" in case_page
 
 
 def test_commitment_pdf_with_text_consequences_and_signature(client_for):

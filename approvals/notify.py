@@ -137,3 +137,23 @@ def tell_applicant_inspection_cancelled(inspection_pk: int) -> None:
         "reason": inspection.cancel_reason,
     }
     _tell(case, "inspection.cancelled", _("Joint inspection cancelled"), body)
+
+
+def tell_department_supplement(item_pk: int) -> None:
+    """The applicant answered the request for a supplement: the item's reviewer (or its department) is told."""
+    from cases.models import CaseItem
+
+    item = CaseItem.objects.select_related("case", "assignee", "department").get(pk=item_pk)
+    recipients = [item.assignee] if item.assignee_id else list(_department_staff(item))
+    for user in recipients:
+        _queue(
+            recipient=user,
+            channel="site",
+            kind="task.supplement_answered",
+            subject=item.name,
+            body=_(
+                "The applicant answered your request for a supplement: “%(item)s” of case %(number)s; the time limit runs again."
+            )
+            % {"item": item.name, "number": item.case.number},
+            case_number=item.case.number,
+        )

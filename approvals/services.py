@@ -31,7 +31,7 @@ from accounts.models import User
 from accounts.permissions import can
 from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
-from cases.models import Case, CaseEvent, CaseItem
+from cases.models import Case, CaseEvent, CaseItem, SupplementAnswer
 from cases.services import Actor, derive_status, record_event
 from core.errors import ConflictError, UserFacingError
 from workcalendar.clocks import clock_state
@@ -429,6 +429,47 @@ def do_request_supplement(item: CaseItem, reason: str, *, acting_user: User, ip:
 def do_resume_item(item: CaseItem, *, acting_user: User, ip: str | None = None) -> CaseItem:
     """The supplement arrived: the clock resumes and the deadline moves by the working days paused."""
     case, item = _start(item, CaseAction.RESUME_ITEM, acting_user)
+    return _resume(case, item, Actor(acting_user, ip, "department"))
+
+
+MAX_REPLY = 2000
+
+
+@transaction.atomic
+def do_answer_supplement(
+    item: CaseItem, reply: str, uploaded_file=None, *, acting_user: User, ip: str | None = None
+) -> SupplementAnswer:
+    """The applicant answers a request for a supplement (补充材料) from their case page, with a reply, a file or
+    both: the answer is kept for the department and the item's clock resumes at once (as do_resume_item)."""
+    from materials.services import check_file
+
+    reply = " ".join((reply or "").split())[:MAX_REPLY] if reply else ""
+    checked = check_file(uploaded_file) if uploaded_file is not None else None  # refused before anything is written
+    if not reply and checked is None:
+        raise UserFacingError(_("Write a reply or choose a file: the department needs one of them."))
+    case, item = _start(item, CaseAction.RESUME_ITEM, acting_user, check_user=False)
+    if acting_user is None or acting_user.pk != case.applicant_id:
+        raise UserFacingError(_("Only the applicant can answer this request."))
+    answer = SupplementAnswer(
+        item=item,
+        request_reason=item.pause_reason,
+        reply=reply,
+        answered_at=timezone.now(),
+        answered_by=acting_user,
+    )
+    if checked is not None:
+        answer.file = checked.as_file()
+        answer.original_name, answer.content_type = checked.name, checked.content_type
+        answer.size, answer.sha256 = checked.size, checked.sha256
+    answer.save()
+    _resume(case, item, Actor(acting_user, ip, "online"), answer=answer)
+    from . import notify
+
+    notify.tell_department_supplement(item.pk)  # a site message: a row of this same change
+    return answer
+
+
+def _resume(case: Case, item: CaseItem, actor: Actor, *, answer: SupplementAnswer | None = None) -> CaseItem:
     now = timezone.now()
     calendar = WorkingCalendar()
     paused_from = timezone.localtime(item.paused_at).date()
@@ -445,22 +486,29 @@ def do_resume_item(item: CaseItem, *, acting_user: User, ip: str | None = None) 
     item.paused_at = None
     item.clock_flag = ""
     item.save()
+    summary = _("%(item)s: supplement received; paused %(days)d working day(s), decision now due %(due)s.") % {
+        "item": item.name,
+        "days": paused_days,
+        "due": item.decision_due_on or "—",
+    }
+    if answer is not None:
+        summary = _("The applicant answered the request for a supplement. ") + summary
     _record(
         case,
         item,
         CaseAction.RESUME_ITEM,
-        Actor(acting_user, ip, "department"),
+        actor,
         before,
-        summary=_("%(item)s: supplement received; paused %(days)d working day(s), decision now due %(due)s.")
-        % {"item": item.name, "days": paused_days, "due": item.decision_due_on or "—"},
+        summary=summary,
         detail={
             "paused_workdays": paused_days,
             "due_before": before_due.isoformat() if before_due else None,
             "due_after": item.decision_due_on.isoformat() if item.decision_due_on else None,
+            **({"answer": answer.pk, "file": answer.has_file} if answer is not None else {}),
         },
         at=now,
     )
-    _refresh_case_status(case, Actor(acting_user, ip, "department"))
+    _refresh_case_status(case, actor)
     return item
 
 

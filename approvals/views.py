@@ -398,6 +398,7 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
         "sees_data": (sees_data := sees_item_data(user, item)),
         "fields": visible_fields(item) if sees_data else [],
         "materials": visible_materials(item) if sees_data else [],
+        "supplement_answers": list(item.supplement_answers.all()) if sees_data else [],
         "events": _timeline(user, case),
         "actions": [(spec, _ids(bound.get(spec.key) or spec.make_form(None, item), spec.key)) for spec in available],
         "may_decide": services.may_decide(user, item),

@@ -223,3 +223,36 @@ class CaseEvent(ChainedEvent):
 
     def __str__(self) -> str:
         return f"{self.case} {self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+def supplement_path(instance: SupplementAnswer, filename: str) -> str:
+    extension = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"cases/{instance.item.case_id}/supplements/{uuid.uuid4().hex}{extension[:5]}"
+
+
+class SupplementAnswer(models.Model):
+    """The applicant's answer to a department's request for a supplement (补充材料): a reply and/or a file. Filing
+    it resumes the item's clock (approvals.services.do_answer_supplement)."""
+
+    item = models.ForeignKey(CaseItem, on_delete=models.PROTECT, related_name="supplement_answers")
+    request_reason = models.TextField(_("what was asked"))  # the department's words, as they were
+    reply = models.TextField(_("reply"), blank=True)
+    file = models.FileField(_("file"), upload_to=supplement_path, max_length=200, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["item", "answered_at", "id"]
+        verbose_name = _("supplement answer")
+        verbose_name_plural = _("supplement answers")
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.answered_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file)

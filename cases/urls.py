@@ -16,4 +16,6 @@ urlpatterns = [
     path("<str:number>/resubmit/", views.resubmit, name="resubmit"),
     path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:number>/materials/<str:material_key>/", views.material_file, name="material_file"),
+    path("<str:number>/supplement/<str:item_pk>/", views.answer_supplement, name="answer_supplement"),
+    path("<str:number>/supplements/<str:answer_pk>/", views.supplement_file, name="supplement_file"),
 ]

@@ -32,9 +32,9 @@ from oneform.models import ApplicationDraft
 from oneform.services import MergedField, find_draft, validate_values
 
 from .. import queries, rules, services
-from ..choices import CaseAction, CaseStatus, MaterialState, PointKind
+from ..choices import CaseAction, CaseStatus, ItemStatus, MaterialState, PointKind
 from ..forms import FileForm, SubmitForm, WithdrawForm, new_submission_key
-from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice
+from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice, SupplementAnswer
 
 # ---------------------------------------------------------------- helpers
 
@@ -278,6 +278,7 @@ def _detail_context(
     field_errors: dict[str, str] | None = None,
     missing: dict[str, str] | None = None,
     withdraw_form: WithdrawForm | None = None,
+    supplement_errors: dict[int, str] | None = None,
 ) -> dict:
     materials = list(case.materials.select_related("material_type").order_by("order", "id"))
     by_key = {m.material_type.key: m for m in materials}
@@ -285,9 +286,15 @@ def _detail_context(
     notice = services.open_correction(case)
     is_applicant = request.user.pk == case.applicant_id
     field_points, material_points = _correction(case, notice, events, by_key, field_errors or {}, missing or {})
+    items = list(case.items.all())
+    answers = list(SupplementAnswer.objects.filter(item__case=case).select_related("item"))
+    errors = supplement_errors or {}
     return {
         "case": case,
-        "items": list(case.items.all()),
+        "items": items,
+        # 补充材料: what each department asks for now (its words, once), with a reply box and an upload
+        "supplements": [(i, errors.get(i.pk, "")) for i in items if i.status == ItemStatus.SUPPLEMENT],
+        "supplement_answers": answers,
         "materials": materials,
         "events": events,
         "notice": notice,
@@ -303,8 +310,8 @@ def _detail_context(
     }
 
 
-def _render_detail(request: HttpRequest, case: Case, **kwargs) -> HttpResponse:
-    return render(request, "cases/detail.html", _detail_context(request, case, **kwargs))
+def _render_detail(request: HttpRequest, case: Case, status: int = 200, **kwargs) -> HttpResponse:
+    return render(request, "cases/detail.html", _detail_context(request, case, **kwargs), status=status)
 
 
 @dataclass
@@ -489,3 +496,71 @@ def material_file(request: HttpRequest, number: str, material_key: str) -> FileR
     )
     private_file_headers(response)
     return response
+
+
+# ---------------------------------------------------------------- 补充材料: answering a department's request
+
+
+@login_required
+@require_POST
+def answer_supplement(request: HttpRequest, number: str, item_pk: str) -> HttpResponse:
+    """The applicant answers a request for a supplement with a reply and/or a file; the item's clock resumes."""
+    from approvals.services import do_answer_supplement
+    from core.errors import ConflictError
+    from core.fields import parse_id
+
+    case = queries.get_case(request.user, number)
+    item = case.items.filter(pk=parse_id(item_pk) or 0).first() if request.user.pk == case.applicant_id else None
+    if item is None:
+        raise Http404
+    try:
+        do_answer_supplement(
+            item,
+            request.POST.get("reply", ""),
+            request.FILES.get("file"),
+            acting_user=request.user,
+            ip=client_ip(request),
+        )
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+        status = 409 if isinstance(exc, ConflictError) else 400
+        return _render_detail(
+            request, queries.get_case(request.user, number), status, supplement_errors={item.pk: exc.message}
+        )
+    messages.success(
+        request,
+        _("Your answer was sent to %(department)s; the time limit runs again.") % {"department": item.department},
+    )
+    return redirect(_detail_url(case) + "#supplements")
+
+
+@login_required
+@require_GET
+def supplement_file(request: HttpRequest, number: str, answer_pk: str) -> FileResponse:
+    """The file of a supplement answer: the applicant, staff with case.materials, and the item's own department."""
+    from approvals.queries import restrict_items
+    from core.fields import parse_id
+
+    answer = (
+        SupplementAnswer.objects.select_related("item__case")
+        .filter(pk=parse_id(answer_pk) or 0, item__case__number=number)
+        .exclude(file="")
+        .first()
+    )
+    allowed = answer is not None and (
+        queries.find_case(request.user, number, "case.materials") is not None
+        or restrict_items(request.user, "task.decide").filter(pk=answer.item_id).exists()
+    )
+    if not allowed:
+        raise Http404
+    try:
+        handle = answer.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = answer.content_type if answer.content_type in ACCEPTED_TYPES else "application/octet-stream"
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        filename=download_name(answer.original_name or answer.file.name, content_type),
+    )
+    return private_file_headers(response)

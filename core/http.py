@@ -33,9 +33,10 @@ def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -
     return value if is_safe_next(value, request) else default
 
 
-def client_ip_for_axes(request: HttpRequest, *args: object) -> str:
-    """settings.AXES_CLIENT_IP_CALLABLE: the same address as the trail records (an empty one as "unknown")."""
-    return client_ip(request) or "unknown"
+def client_ip_for_axes(request: HttpRequest, *args: object) -> str | None:
+    """settings.AXES_CLIENT_IP_CALLABLE: the same address as the trail records (None when there is none, e.g. a
+    login made in code: the access log's address column takes only addresses)."""
+    return client_ip(request)
 
 
 def private_file_headers(response: HttpResponseBase) -> HttpResponseBase:

@@ -53,6 +53,16 @@ class ApproveForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    confirm_reason = _text(_("Approve now although (reason, recorded)"), required=False, rows=2)
+
+    def __init__(self, *args, warnings: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if warnings:  # shown before the reviewer presses the button: what approving now would skip
+            self.fields["confirm_reason"].help_text = _("Not yet done: %(warnings)s.") % {
+                "warnings": "；".join(warnings)
+            }
+        else:
+            del self.fields["confirm_reason"]
 
 
 class DenyForm(forms.Form):

@@ -231,20 +231,60 @@ def do_refuse_item(item: CaseItem, reasons: str, *, acting_user: User, ip: str |
 # ---------------------------------------------------------------- decision
 
 
+class ApprovalNeedsConfirmation(UserFacingError):
+    """Approving now skips something the item was waiting for; the reviewer confirms with a reason."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(
+            _("Approve anyway? %(warnings)s Give the reason to approve now; it is recorded.")
+            % {"warnings": "；".join(warnings) + "。"}
+        )
+        self.warnings = warnings
+
+
+def approval_warnings(item: CaseItem) -> list[str]:
+    """What approving the item now would skip: a joint inspection of it booked but not held, a 容缺 material it
+    needs that is still to be supplied."""
+    from cases.choices import MaterialState
+
+    from .choices import InspectionStatus
+    from .models import JointInspection
+
+    warnings = [
+        _("the joint inspection of %(when)s at %(place)s has not been held")
+        % {"when": timezone.localtime(i.scheduled_at).strftime("%Y-%m-%d %H:%M"), "place": i.place}
+        for i in JointInspection.objects.filter(items=item, status=InspectionStatus.PLANNED).order_by("scheduled_at")
+    ]
+    for material in item.case.materials.filter(state=MaterialState.DEFERRED).order_by("order", "id"):
+        if item.name in (material.items or []):
+            warnings.append(
+                _("the material “%(name)s” (容缺) is still to be supplied by %(due)s")
+                % {"name": material.name, "due": material.deferred_until or "—"}
+            )
+    return warnings
+
+
 @transaction.atomic
 def do_approve_item(
     item: CaseItem,
     *,
     result_number: str = "",
     valid_until: dt.date | None = None,
+    confirm_reason: str = "",
     acting_user: User,
     ip: str | None = None,
 ) -> CaseItem:
-    """准予: the result (licence number, validity); items waiting for this result are released."""
+    """准予: the result (licence number, validity); items waiting for this result are released. When approving
+    now skips a booked joint inspection or an outstanding 容缺 material (approval_warnings), the reviewer must
+    confirm with a reason (ApprovalNeedsConfirmation otherwise); the event records both."""
     case, item = _start(item, CaseAction.APPROVE_ITEM, acting_user)
     now = timezone.now()
     if valid_until is not None and valid_until <= timezone.localdate(now):
         raise UserFacingError(_("The validity must end after today."))
+    warnings = approval_warnings(item)
+    confirm_reason = _text(confirm_reason)
+    if warnings and not confirm_reason:
+        raise ApprovalNeedsConfirmation(warnings)
     before = item.status
     item.status = ItemStatus.APPROVED
     item.decided_at, item.decided_by = now, acting_user
@@ -259,8 +299,18 @@ def do_approve_item(
         actor,
         before,
         summary=_("%(item)s approved.") % {"item": item.name}
-        + (_(" Result number %(number)s.") % {"number": item.result_number} if item.result_number else ""),
-        detail={"result_number": item.result_number, "valid_until": valid_until.isoformat() if valid_until else None},
+        + (_(" Result number %(number)s.") % {"number": item.result_number} if item.result_number else "")
+        + (
+            _(" Approved although %(warnings)s, because: %(reason)s")
+            % {"warnings": "；".join(warnings), "reason": confirm_reason}
+            if warnings
+            else ""
+        ),
+        detail={
+            "result_number": item.result_number,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            **({"confirmed_despite": warnings, "confirm_reason": confirm_reason} if warnings else {}),
+        },
         at=now,
     )
     _release_dependants(case, item, now)

@@ -259,9 +259,14 @@ ACTIONS: dict[str, ActionSpec] = {
             CaseAction.APPROVE_ITEM,
             gettext_lazy("Approve"),
             gettext_lazy("Approved."),
-            lambda data, item: forms.ApproveForm(data),
+            lambda data, item: forms.ApproveForm(data, warnings=services.approval_warnings(item)),
             lambda item, d, user, ip: services.do_approve_item(
-                item, result_number=d["result_number"], valid_until=d["valid_until"], acting_user=user, ip=ip
+                item,
+                result_number=d["result_number"],
+                valid_until=d["valid_until"],
+                confirm_reason=d.get("confirm_reason", ""),
+                acting_user=user,
+                ip=ip,
             ),
         ),
         ActionSpec(

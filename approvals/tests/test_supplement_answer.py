@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from approvals import services as approvals
 from cases.choices import CaseAction, ItemStatus
 from cases.models import SupplementAnswer
@@ -59,3 +60,44 @@ def test_the_applicant_answers_a_supplement_request_on_the_case_page_and_the_clo
     assert applicant.get(file_url).status_code == 200
     again = applicant.post(action, {"reply": "再来一次"})
     assert again.status_code == 409  # nothing is asked any more
+
+
+def test_approving_before_a_booked_inspection_or_an_outstanding_deferred_material_asks_for_a_reason(client_for):
+    """Issue 10 part 8: approving now would skip what the item waits for; the reviewer confirms with a reason,
+    which the timeline records."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from approvals.services import ApprovalNeedsConfirmation
+
+    case = restaurant_case()
+    check = item(case, CHECK)
+    with at("2026-11-23 10:00"):
+        approvals.do_accept_item(check, acting_user=reviewer(check))
+        approvals.do_book_inspection(
+            case,
+            [check],
+            dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),  # a Wednesday, in office hours
+            "经营场所",
+            acting_user=User.objects.get(username="xinxiang_lead"),
+        )
+    with at("2026-11-23 11:00"), pytest.raises(ApprovalNeedsConfirmation) as asked:
+        approvals.do_approve_item(check, acting_user=reviewer(check))
+    assert "联合勘验" in asked.value.message
+    department = client_for(reviewer(check).username)
+    page = department.get(reverse("approvals:task", args=[check.pk])).content.decode()
+    assert "尚未进行" in page  # told before pressing the button
+    with at("2026-11-23 11:00"):
+        refused = department.post(reverse("approvals:act", args=[check.pk, "approve"]), {})
+    assert refused.status_code == 400
+    check.refresh_from_db()
+    assert check.status == ItemStatus.ACCEPTED
+    with at("2026-11-23 11:05"):
+        done = department.post(
+            reverse("approvals:act", args=[check.pk, "approve"]), {"confirm_reason": "已通过视频方式核实经营场所"}
+        )
+    assert done.status_code == 302
+    check.refresh_from_db()
+    assert check.status == ItemStatus.APPROVED
+    event = case.events.get(action=CaseAction.APPROVE_ITEM, item=check)
+    assert event.detail["confirm_reason"] == "已通过视频方式核实经营场所" and event.detail["confirmed_despite"]

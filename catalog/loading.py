@@ -370,6 +370,17 @@ class CatalogLoader:
         self._check_enum(where, row, "subject", it.get("subject"), Subject)
         result = it.get("result") or {}
         self._check_enum(where, row, "result.kind", result.get("kind"), ResultKind)
+        for key in result.get("shows") or []:
+            if key not in self.plan.elements:
+                self.problem(where, f"事项“{it['name']}”结果所载的数据元“{key}”未定义", row, "result.shows")
+        holder = result.get("holder")
+        if holder and f"{holder}.name" not in self.plan.elements:
+            self.problem(
+                where,
+                f"事项“{it['name']}”的结果所涉对象“{holder}”没有姓名数据元（{holder}.name）",
+                row,
+                "result.holder",
+            )
         for days in ("legal_days", "promised_days"):
             if it.get(days) is not None and (not isinstance(it[days], int) or it[days] < 0):
                 self.problem(where, f"事项“{it['name']}”的{days}应为非负整数", row, days)
@@ -722,6 +733,8 @@ class CatalogLoader:
         item.fee_basis = str(fee.get("basis") or "")
         item.result_name = result.get("name") or ""
         item.result_kind = result.get("kind") or ""
+        item.result_holder = str(result.get("holder") or "")
+        item.result_fields = [str(k) for k in result.get("shows") or []]
         item.result_sample = str(result.get("sample") or "").strip()
         item.review_points = list(d.get("review_points") or [])
         item.is_specified = True

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import DeliveryMethod, ResultKind
-from core.fields import EncryptedCharField
+from core.fields import EncryptedCharField, EncryptedJSONField
 
 from .choices import DeliveryMode, LicenceStatus
 
@@ -42,6 +42,7 @@ class ELicence(models.Model):
     holder_name = models.CharField(_("holder"), max_length=200)
     holder_id_number = EncryptedCharField(_("holder's identity number"))  # ID number or credit code (encrypted)
     title = models.CharField(_("title"), max_length=200)  # the service item's result name
+    data = EncryptedJSONField(_("data"), default=dict, blank=True)  # label -> value (ServiceItem.result_fields)
     result_kind = models.CharField(_("result kind"), max_length=20, choices=ResultKind.choices)
     issued_at = models.DateTimeField(_("issued at"))  # the decision's time, to the second
     valid_until = models.DateField(_("valid until"), null=True, blank=True)  # empty: no end

@@ -170,9 +170,29 @@ def _names(items: Iterable[CaseItem]) -> str:
 # ---------------------------------------------------------------- e-licences
 
 
-def _holder(applicant: User) -> tuple[str, str]:
-    """The licence holder's name and identity number: the applicant (a person, or an enterprise)."""
+def _holder(applicant: User, item: CaseItem | None = None) -> tuple[str, str]:
+    """The licence holder's name and identity number: whom the result is about — the form section the catalog
+    names (result_holder: the newborn of 出生医学证明, from the case's values), else the applicant (a person, or an
+    enterprise)."""
+    section = item.service_item.result_holder if item is not None else ""
+    if section:
+        values = item.case.values or {}
+        name = str(values.get(f"{section}.name") or "").strip()
+        if name:
+            return name[:200], str(values.get(f"{section}.id_number") or "")
     return (applicant.display_name or applicant.username)[:200], applicant.identity_number
+
+
+def licence_data(item: CaseItem) -> dict[str, str]:
+    """The data the result carries (ServiceItem.result_fields), label -> value from the case's values."""
+    from catalog.models import DataElement
+
+    keys = list(item.service_item.result_fields or [])
+    if not keys:
+        return {}
+    labels = dict(DataElement.objects.filter(key__in=keys).values_list("key", "name"))
+    values = item.case.values or {}
+    return {labels.get(k, k): str(values[k]) for k in keys if str(values.get(k) or "").strip()}
 
 
 def content_of(licence: ELicence) -> dict[str, str]:
@@ -189,6 +209,7 @@ def content_of(licence: ELicence) -> dict[str, str]:
         "item": str(licence.item_id),
         "issued_at": licence.issued_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "valid_until": licence.valid_until.isoformat() if licence.valid_until else "",
+        **({"data": licence.data} if licence.data else {}),  # licences without data keep their digest
     }
 
 
@@ -298,7 +319,7 @@ def do_issue_licence(item: CaseItem) -> ELicence | None:
             % {"item": item.name, "number": number},
         )
         return None
-    holder_name, holder_id = _holder(case.applicant)
+    holder_name, holder_id = _holder(case.applicant, item)
     licence = ELicence(
         number=number,
         item=item,
@@ -309,6 +330,7 @@ def do_issue_licence(item: CaseItem) -> ELicence | None:
         holder_id_number=holder_id,
         title=(item.service_item.result_name or item.name)[:200],
         result_kind=item.service_item.result_kind,
+        data=licence_data(item),
         issued_at=issued_at,
         valid_until=item.result_valid_until,
     )

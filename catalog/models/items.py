@@ -33,6 +33,10 @@ class ServiceItem(models.Model):
     fee_basis = models.TextField(_("fee basis"), blank=True)
     result_name = models.CharField(_("result"), max_length=200, blank=True)
     result_kind = models.CharField(_("result kind"), max_length=20, choices=ResultKind.choices, blank=True)
+    # whom the result is about: a form section ("newborn"); empty: the applicant (person or enterprise)
+    result_holder = models.CharField(_("result is about"), max_length=40, blank=True)
+    # the data elements the e-licence carries, besides holder, number and validity (e.g. newborn.birth_date)
+    result_fields = models.JSONField(_("data on the result"), default=list, blank=True)
     result_sample = models.TextField(_("result sample"), blank=True)  # 结果样本: what the result looks like
     review_points = models.JSONField(_("review points"), default=list, blank=True)  # 审查要点
     is_specified = models.BooleanField(_("fully specified"), default=False)

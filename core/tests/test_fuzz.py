@@ -158,9 +158,7 @@ def check(response, method: str, path: str) -> None:
     assert response.status_code < 500, (method, path, response.status_code)
 
 
-FORM_VALUES = st.lists(
-    st.one_of(ODD_TEXT, ODD_INT.map(str), st.lists(ODD_TEXT, max_size=3)), min_size=25, max_size=25
-)
+FORM_VALUES = st.lists(st.one_of(ODD_TEXT, ODD_INT.map(str), st.lists(ODD_TEXT, max_size=3)), min_size=25, max_size=25)
 
 
 @hypothesis_settings(

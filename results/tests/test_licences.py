@@ -99,7 +99,8 @@ def test_revocation_is_for_the_issuing_department(licensed):
 
 
 def test_the_verification_page_shows_the_masked_name_only(client, django_capture_on_commit_callbacks):
-    """A natural person's licence: 张三 appears as 张*, and no identity number appears at all."""
+    """The 出生医学证明 names the newborn (issue 10 part 7: result_holder), with the parents and the birth as the
+    real certificate does; the verification page shows the name masked and no identity number at all."""
     from approvals.tests.test_scenarios import one_thing, received_case
 
     newborn = one_thing("新生儿出生")
@@ -110,16 +111,21 @@ def test_the_verification_page_shows_the_masked_name_only(client, django_capture
         approvals.do_accept_item(certificate, acting_user=user("xinxiang_rev_health"))
         approvals.do_approve_item(certificate, result_number="R410000001", acting_user=user("xinxiang_rev_health"))
     licence = ELicence.objects.get(item=certificate)
-    assert licence.holder_name == "张三"
+    newborn_name = case.values["newborn.name"]
+    assert licence.holder_name == newborn_name != "张三"  # the newborn, not the father who applied
+    assert licence.holder == case.applicant  # kept under the parent's "My licences"
+    assert licence.data["母亲姓名"] == case.values["mother.name"] and licence.data["新生儿出生日期"]
+    assert licence.data["父亲姓名"] == case.values["father.name"]
 
     page = client.get("/results/verify/", {"n": licence.number, "c": licence.verification_code})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "真实有效" in text and "张*" in text and licence.title in text and "R410000001" in text
-    assert "张三" not in text and "410721199003070010" not in text
+    masked = newborn_name[0] + "*" * (len(newborn_name) - 1)
+    assert "真实有效" in text and masked in text and licence.title in text and "R410000001" in text
+    assert newborn_name not in text and "410721199003070010" not in text
 
     forged = client.get("/results/verify/", {"n": licence.number, "c": "AAAAAAAAAAAAAAAA"}).content.decode()
-    assert "核验不通过" in forged and "张*" not in forged and licence.title not in forged
+    assert "核验不通过" in forged and masked not in forged and licence.title not in forged
     assert client.get("/results/verify/").status_code == 200  # the empty form
 
 

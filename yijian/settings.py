@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "workcalendar.context_processors.calendar_warning_banner",
+                "core.display.display",  # 长辈模式
             ],
         },
     },

@@ -3,6 +3,8 @@ from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from core.display import toggle_elderly
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico on their own: send them to the SVG icon that base.html links (a temporary
@@ -12,6 +14,7 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("display/elderly/", toggle_elderly, name="toggle_elderly"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("guide/", include("guidance.urls")),

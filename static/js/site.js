@@ -7,3 +7,18 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// On narrow screens wide tables scroll inside themselves (site.css): such a table takes keyboard focus, so that it
+// can be scrolled without a mouse (WCAG 2.1.1).
+function markScrollableTables() {
+  document.querySelectorAll("table").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      table.tabIndex = 0;
+    } else {
+      table.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollableTables);
+document.addEventListener("htmx:afterSettle", markScrollableTables);
+window.addEventListener("resize", markScrollableTables);

@@ -106,13 +106,13 @@ def test_the_elderly_mode_is_switched_on_every_page_and_remembered(browser: Brow
     try:
         page.goto("/")
         normal = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
-        page.get_by_role("button", name="长辈模式").click()
+        page.get_by_role("link", name="长辈模式").click()
         expect(page.locator("html")).to_have_class(re.compile("elderly"))
         larger = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
         assert larger >= normal * 1.2
         walk_to_the_form(page, errors)  # remembered on every page, and still usable at 390 px
         expect(page.locator("html")).to_have_class(re.compile("elderly"))
-        page.get_by_role("button", name="标准模式").click()
+        page.get_by_role("link", name="标准模式").click()
         expect(page.locator("html")).not_to_have_class(re.compile("elderly"))
     finally:
         page.context.close()

@@ -35,6 +35,7 @@ DEPARTMENT_SCOPES = (
 class PrefillSource(models.TextChoices):
     """Where a pre-filled value came from; shown beside the field ("来自…")."""
 
+    ACCOUNT = "account", _("Your account")  # 本人账号的实名信息（无需授权）
     PROFILE = "profile", _("Your earlier applications")  # 一人一档/一企一档（本人此前填报）
     POPULATION = "population", _("Population registry")  # 人口库
     MARKET = "market", _("Market-entity registry")  # 市场主体库

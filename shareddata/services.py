@@ -82,6 +82,36 @@ def find_consent(user: User, consent_id: int) -> Consent | None:
     return Consent.objects.filter(user=user, pk=consent_id).select_related("user").first()
 
 
+# The applicant's own identity from their account (实名认证): always pre-filled, no consent needed (issue 10 part 2).
+# Data element key -> (account attribute, shown locked).
+ACCOUNT_IDENTITY = {
+    AccountKind.NATURAL_PERSON: {
+        "applicant.name": ("display_name", True),
+        "applicant.id_number": ("id_number", True),
+        "applicant.mobile": ("mobile", False),
+    },
+    AccountKind.LEGAL_PERSON: {
+        "enterprise.name": ("display_name", True),
+        "enterprise.credit_code": ("credit_code", True),
+        "legal_person.name": ("legal_representative", True),
+        "agent.name": ("agent_name", False),
+        "agent.id_number": ("agent_id_number", False),
+        "agent.mobile": ("mobile", False),
+    },
+}
+
+
+def account_values(user: User, keys: Iterable[str]) -> dict[str, PrefilledValue]:
+    """The identity the account holds, for the keys asked (ACCOUNT_IDENTITY)."""
+    wanted = set(keys)
+    found = {}
+    for key, (attribute, locked) in ACCOUNT_IDENTITY.get(user.kind, {}).items():
+        value = str(getattr(user, attribute, "") or "").strip()
+        if key in wanted and value:
+            found[key] = PrefilledValue(value, PrefillSource.ACCOUNT, authoritative=locked)
+    return found
+
+
 def prefill_for(user: User, element_keys: Iterable[str], *, include_profile: bool = True) -> dict[str, PrefilledValue]:
     """Values to pre-fill for the given data element keys.
 
@@ -93,14 +123,11 @@ def prefill_for(user: User, element_keys: Iterable[str], *, include_profile: boo
     (`include_profile=False`): the minimum a role needs.
     """
     keys = set(element_keys)
-    result: dict[str, PrefilledValue] = (
-        {
-            pv.key: PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
-            for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys)
-        }
-        if include_profile
-        else {}
-    )
+    result: dict[str, PrefilledValue] = account_values(user, keys)  # the account's own identity, always
+    if include_profile:
+        for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys):
+            if not (pv.key in result and result[pv.key].authoritative):  # what they typed before, unless locked
+                result[pv.key] = PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
     consented = set(current_consents(user)) - {ConsentScope.E_LICENCE}
     if not consented or not user.identity_number or not keys:
         return result

@@ -459,7 +459,10 @@ def test_the_intake_page_shows_questionnaire_form_and_materials(client_for, rest
     assert shown["enterprise.name"] == "新乡县演示餐饮有限公司"
     assert shown["enterprise.credit_code"] == ENTERPRISE_CODE
     assert shown["legal_person.name"] == "王五"
-    assert not any(fv.prefilled for _s, fields in response.context["sections"] for fv in fields)
+    prefilled = {
+        fv.field.key: fv.prefilled.source for _s, f in response.context["sections"] for fv in f if fv.prefilled
+    }
+    assert set(prefilled.values()) <= {"account"}  # the account's own identity only: no registry, no profile
     body = response.content.decode()
     assert 'name="q.dine_in"' in body and 'name="paper" value="premises_layout"' in body
 

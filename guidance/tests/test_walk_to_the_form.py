@@ -34,7 +34,9 @@ def test_the_questionnaire_leads_a_logged_out_visitor_through_login_to_the_form_
     to_login = client.get(apply)
     assert to_login.status_code == 302 and to_login["Location"].startswith("/accounts/login/?next=")
     login_page = client.get(to_login["Location"]).content.decode()
-    next_value = html.unescape(re.search(r'name="next" value="([^"]*)"', login_page).group(1))
+    login_form = login_page.split('name="username"')[0].rsplit("<form", 1)[1] + login_page.split('name="username"')[1]
+    login_form = login_form.split("</form>")[0]
+    next_value = html.unescape(re.search(r'name="next" value="([^"]*)"', login_form).group(1))
     assert next_value == apply
     back = client.post(
         "/accounts/login/", {"username": "enterprise", "password": "yijian-demo-2026", "next": next_value}

@@ -9,7 +9,7 @@ from oneform.models import ApplicationDraft, DraftEvent
 from shareddata.choices import ConsentScope
 from shareddata.services import do_grant_consent
 
-from .test_services import CREDIT_CHECKSUM, FIRE, ID_CHECKSUM, MOBILE, SIGN
+from .test_services import FIRE, ID_CHECKSUM, MOBILE, SIGN
 
 pytestmark = pytest.mark.django_db
 
@@ -84,22 +84,27 @@ def test_post_saves_everything_and_shows_field_messages_in_chinese(client_for, r
     response = client.post(form_url(restaurant.code, ALL_ITEMS), data)
     assert response.status_code == 200
     errors = response.context["errors"]
-    assert errors["enterprise.credit_code"] == CREDIT_CHECKSUM
+    # the enterprise's own identity comes from its account, locked: a credit code typed over it is not taken
+    assert "enterprise.credit_code" not in errors
     assert errors["legal_person.id_number"] == ID_CHECKSUM
     assert errors["legal_person.mobile"] == MOBILE
     assert errors["enterprise.type"].startswith("请从以下选项中选择：")
     assert errors["signboard.text"] == "此项为必填项。"
     assert "premises.address" not in errors and "premises.seats" not in errors
     body = response.content.decode()
-    assert CREDIT_CHECKSUM in body and MOBILE in body
+    assert ID_CHECKSUM in body and MOBILE in body
     assert 'value="1380000"' in body and 'value="新乡县七里营镇演示路8号"' in body  # what was typed is kept
     assert f"草稿已保存。有 {len(errors)} 项需要修改" in body
     draft = ApplicationDraft.objects.get(user__username="enterprise", one_thing=restaurant)
-    assert draft.values == data  # valid and invalid values alike
+    account = {"enterprise.credit_code": "91410721MA44XJ2R3B", "legal_person.name": "王五"}
+    assert draft.values == {
+        **data,
+        **account,
+    }  # valid and invalid values alike; the locked ones as the account has them
     assert draft.answers == {"q": {"dine_in": "dining_commitment", "signboard": "install"}, "skip": [], "lic": []}
     event = DraftEvent.objects.get(draft=draft)
     assert event.action == DraftEventAction.SAVE_DRAFT
-    assert set(event.after) == {*data, "_answers"}
+    assert set(event.after) == {*data, *account, "_answers"}
 
 
 def test_autosave_answers_a_small_fragment_and_the_draft_resumes_elsewhere(client_for, restaurant):
@@ -118,13 +123,15 @@ def test_autosave_without_javascript_redirects_back_to_the_form(client_for, rest
     response = client_for("enterprise").post(save_url(restaurant.code, ALL_ITEMS), {"premises.seats": "40"})
     assert response.status_code == 302
     assert response.url == form_url(restaurant.code, ALL_ITEMS)
-    assert ApplicationDraft.objects.get(user__username="enterprise").values == {"premises.seats": "40"}
+    values = ApplicationDraft.objects.get(user__username="enterprise").values
+    assert values["premises.seats"] == "40"
 
 
 def test_population_data_prefills_only_after_consent(client_for, retirement):
     client = client_for("citizen")
     body = client.get(form_url(retirement.code)).content.decode()
-    assert 'value="张三"' not in body and "410721199003070010" not in body and "来自人口库" not in body
+    assert "来自本人账号" in body  # the applicant's own name and ID number, from the account, without consent
+    assert "河南省新乡市新乡县七里营镇演示村一组12号" not in body and "来自人口库" not in body  # the registry's
     consent_to_population("citizen")
     response = client.get(form_url(retirement.code))
     body = response.content.decode()
@@ -161,12 +168,11 @@ def test_an_applicant_sees_none_of_another_applicants_draft(client_for, retireme
     assert "张三家的地址" not in body and "演示银行" not in body
     other.post(save_url(retirement.code), {"applicant.bank_name": "李四的银行"}, HTTP_HX_REQUEST="true")
     mine = ApplicationDraft.objects.get(user__username="citizen", one_thing=retirement)
-    assert mine.values == {
-        "applicant.residence_address": "张三家的地址",
-        "applicant.bank_name": "演示银行",
-    }  # untouched
+    assert mine.values["applicant.residence_address"] == "张三家的地址"
+    assert mine.values["applicant.bank_name"] == "演示银行"  # untouched
     theirs = ApplicationDraft.objects.get(user__username="citizen_spouse", one_thing=retirement)
-    assert theirs.values == {"applicant.bank_name": "李四的银行"}
+    assert theirs.values["applicant.bank_name"] == "李四的银行"
+    assert "张三家的地址" not in theirs.values.values() and "张三" not in theirs.values.values()
 
 
 @pytest.mark.parametrize("username", ["xinxiang_window", "xinxiang_catalog_admin", "admin"])

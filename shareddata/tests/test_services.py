@@ -141,9 +141,22 @@ def values_of(prefilled) -> dict[str, str]:
 # ---------------------------------------------------------------- pre-fill only with consent
 
 
-def test_prefill_gives_nothing_without_consent(citizen, enterprise):
-    assert prefill_for(citizen, APPLICANT_KEYS) == {}
-    assert prefill_for(enterprise, ENTERPRISE_KEYS) == {}
+# Without any consent: the applicant's own identity from their account (issue 10 part 2), nothing from a registry
+CITIZEN_ACCOUNT = {
+    "applicant.name": PrefilledValue("张三", PrefillSource.ACCOUNT, authoritative=True),
+    "applicant.id_number": PrefilledValue("410721199003070010", PrefillSource.ACCOUNT, authoritative=True),
+    "applicant.mobile": PrefilledValue("13800000001", PrefillSource.ACCOUNT, authoritative=False),
+}
+ENTERPRISE_ACCOUNT = {
+    "enterprise.name": PrefilledValue("新乡县演示餐饮有限公司", PrefillSource.ACCOUNT, authoritative=True),
+    "enterprise.credit_code": PrefilledValue("91410721MA44XJ2R3B", PrefillSource.ACCOUNT, authoritative=True),
+    "legal_person.name": PrefilledValue("王五", PrefillSource.ACCOUNT, authoritative=True),
+}
+
+
+def test_prefill_gives_only_the_accounts_identity_without_consent(citizen, enterprise):
+    assert prefill_for(citizen, APPLICANT_KEYS) == CITIZEN_ACCOUNT
+    assert prefill_for(enterprise, ENTERPRISE_KEYS) == ENTERPRISE_ACCOUNT  # not 所属行业: the registry's
     assert licences_for(citizen) == []
 
 
@@ -158,11 +171,12 @@ def test_prefill_gives_population_values_after_consent_and_nothing_after_withdra
         "applicant.hukou_address": PrefilledValue(
             "河南省新乡市新乡县七里营镇演示村一组12号", PrefillSource.POPULATION, authoritative=True
         ),
-    }  # applicant.mobile is the applicant's to enter: no registry supplies it
+        "applicant.mobile": CITIZEN_ACCOUNT["applicant.mobile"],  # no registry supplies it: the account's
+    }
     assert values["applicant.name"].source_label == "人口库"
 
     do_withdraw_consent(consent, acting_user=citizen)
-    assert prefill_for(citizen, APPLICANT_KEYS) == {}
+    assert prefill_for(citizen, APPLICANT_KEYS) == CITIZEN_ACCOUNT
 
 
 def test_market_consent_prefills_the_enterprise(enterprise):
@@ -175,7 +189,7 @@ def test_market_consent_prefills_the_enterprise(enterprise):
 
 def test_one_source_consent_does_not_open_another(citizen, enterprise):
     grant(citizen, ConsentScope.E_LICENCE)
-    assert prefill_for(citizen, APPLICANT_KEYS) == {}
+    assert prefill_for(citizen, APPLICANT_KEYS) == CITIZEN_ACCOUNT
     assert {lic.type for lic in licences_for(citizen)} == {"居民身份证", "居民户口簿", "结婚证", "社会保障卡"}
     grant(enterprise, ConsentScope.E_LICENCE)
     assert [lic.type for lic in licences_for(enterprise)] == ["营业执照"]
@@ -394,8 +408,8 @@ def test_profile_values_need_no_consent_and_registry_values_win_when_authoritati
     )
     assert changed == ["applicant.mobile", "applicant.name"]  # the empty e-mail is not remembered
     assert prefill_for(citizen, APPLICANT_KEYS) == {
+        **CITIZEN_ACCOUNT,  # the account's name is verified: what was typed before does not replace it
         "applicant.mobile": PrefilledValue("13800000001", PrefillSource.PROFILE, False),
-        "applicant.name": PrefilledValue("张小三", PrefillSource.PROFILE, False),
     }
     grant(citizen)
     values = prefill_for(citizen, APPLICANT_KEYS)

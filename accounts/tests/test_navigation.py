@@ -27,10 +27,26 @@ NAV = re.compile(r"<nav>(.*?)</nav>", re.S)
 HREF = re.compile(r'<a [^>]*href="([^"]+)"')
 
 
+ELDERLY_SWITCH = "/display/elderly/"  # every page's 长辈模式 switch: back to the page it was pressed on (core.display)
+
+
 def nav_links(html: str) -> list[str]:
+    """The top bar's links to pages (the display switch, present for everyone, is tested on its own below)."""
     match = NAV.search(html)
     assert match, "the page has no <nav>"
-    return HREF.findall(match.group(1))
+    links = HREF.findall(match.group(1))
+    assert ELDERLY_SWITCH in links
+    return [link for link in links if link != ELDERLY_SWITCH]
+
+
+def test_the_elderly_switch_goes_back_to_the_same_page_and_toggles(client):
+    page = "/guides/unknown/"
+    on = client.get(ELDERLY_SWITCH, HTTP_REFERER=f"http://testserver{page}?a=1")
+    assert on.status_code == 302 and on["Location"] == f"{page}?a=1" and on.cookies["yijian_elderly"].value == "1"
+    assert 'class="elderly"' in client.get("/").content.decode()
+    off = client.get(ELDERLY_SWITCH, HTTP_REFERER="https://evil.example/")
+    assert off["Location"] == "/"  # never to another site
+    assert 'class="elderly"' not in client.get("/").content.decode()
 
 
 def test_the_accounts_cover_every_role():

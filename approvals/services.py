@@ -366,6 +366,7 @@ def _end(
         at=now,
     )
     stopped = _stop_dependants(case, item, now)
+    _release_deferrals(case, actor, now)
     _refresh_case_status(case, actor)
     _tell(case, "item.refused" if status == ItemStatus.REFUSED else "item.denied", item)
     if stopped:
@@ -373,6 +374,34 @@ def _end(
     for hook in ON_REFUSED_OR_DENIED:
         transaction.on_commit(lambda hook=hook: hook(item), robust=True)  # a failing hook is logged, not raised
     return item
+
+
+# An item that ended without a result no longer needs the 容缺 materials it was waiting for.
+_ENDED_WITHOUT_RESULT = frozenset({ItemStatus.REFUSED, ItemStatus.DENIED, ItemStatus.STOPPED, ItemStatus.WITHDRAWN})
+
+
+def _release_deferrals(case: Case, actor: Actor, now) -> None:
+    """A 容缺 obligation ends when every item the material served ended without a result (refused, denied,
+    stopped): the material is no longer owed, and the timeline says so."""
+    from cases.choices import MaterialState
+
+    ended = {i.name for i in case.items.all() if i.status in _ENDED_WITHOUT_RESULT}
+    for material in case.materials.filter(state=MaterialState.DEFERRED).order_by("order", "id"):
+        served = set(material.items or [])
+        if served and served <= ended:
+            material.state = MaterialState.RELEASED
+            material.save(update_fields=["state", "updated_at"])
+            record_event(
+                case,
+                CaseAction.RELEASE_DEFERRAL,
+                actor,
+                from_status=case.status,
+                to_status=case.status,
+                summary=_("“%(material)s” is no longer to be supplied: %(items)s ended.")
+                % {"material": material.name, "items": "、".join(sorted(served))},
+                detail={"material": material.material_type.key},
+                at=now,
+            )
 
 
 def _dependants(case: Case) -> dict[int, list[CaseItem]]:

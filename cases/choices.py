@@ -81,6 +81,7 @@ class MaterialState(models.TextChoices):
     COMMITTED = "committed", _("Replaced by a signed commitment")  # 告知承诺
     MISSING = "missing", _("Missing")  # 未提交（申请容缺）
     DEFERRED = "deferred", _("To be supplied later (容缺)")  # 容缺受理，限期补齐
+    RELEASED = "released", _("No longer needed: the items it served ended")  # 容缺义务终止（所涉事项已终结）
 
     @classmethod
     def colour(cls, value: str) -> str:
@@ -91,6 +92,7 @@ class MaterialState(models.TextChoices):
             cls.COMMITTED: "green",
             cls.MISSING: "red",
             cls.DEFERRED: "amber",
+            cls.RELEASED: "grey",
         }[value]
 
 
@@ -114,6 +116,7 @@ class CaseAction(models.TextChoices):
     ATTACH_SCAN = "attach_scan", _("Paper material scanned")  # 纸质材料转化为电子材料
     DISTRIBUTE = "distribute", _("Distributed to the departments")  # 分发至各联办部门
     SUPPLY_DEFERRED = "supply_deferred", _("Deferred material supplied")  # 补齐容缺材料
+    RELEASE_DEFERRAL = "release_deferral", _("Deferred material no longer needed")  # 容缺义务终止
     WITHDRAW = "withdraw", _("Withdrawn")  # 撤回申请
     ITEM = "item", _("Item changed")  # 单事项状态变化（部门受理、审批…）
     ACCEPT_ITEM = "accept_item", _("Accepted by the department")  # 受理（出具受理通知书）

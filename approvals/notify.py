@@ -68,7 +68,9 @@ def tell_departments(case_pk: int) -> None:
             )
 
 
-def tell_department_urged(item_pk: int, note: str) -> None:
+def _tell_item_staff(item_pk: int, kind: str, text: str, **extra: str) -> None:
+    """A site message about one item to its assignee, or to its department's reviewers when it has none; `text`
+    takes %(item)s, %(number)s and the `extra` values."""
     from cases.models import CaseItem
 
     item = CaseItem.objects.select_related("case", "assignee", "department").get(pk=item_pk)
@@ -77,33 +79,24 @@ def tell_department_urged(item_pk: int, note: str) -> None:
         _queue(
             recipient=user,
             channel="site",
-            kind="task.urged",
+            kind=kind,
             subject=item.name,
-            body=_("Urged: “%(item)s” of case %(number)s. %(note)s")
-            % {"item": item.name, "number": item.case.number, "note": note},
+            body=text % {"item": item.name, "number": item.case.number, **extra},
             case_number=item.case.number,
         )
 
 
-def tell_department_clock(item_pk: int, flag: str) -> None:
-    from cases.models import CaseItem
+def tell_department_urged(item_pk: int, note: str) -> None:
+    _tell_item_staff(item_pk, "task.urged", _("Urged: “%(item)s” of case %(number)s. %(note)s"), note=note)
 
-    item = CaseItem.objects.select_related("case", "assignee", "department").get(pk=item_pk)
+
+def tell_department_clock(item_pk: int, flag: str) -> None:
     text = (
         _("Time limit nearly reached: “%(item)s” of case %(number)s.")
         if flag == "warning"
         else _("Time limit passed: “%(item)s” of case %(number)s.")
     )
-    recipients = [item.assignee] if item.assignee_id else list(_department_staff(item))
-    for user in recipients:
-        _queue(
-            recipient=user,
-            channel="site",
-            kind=f"task.{flag}",
-            subject=item.name,
-            body=text % {"item": item.name, "number": item.case.number},
-            case_number=item.case.number,
-        )
+    _tell_item_staff(item_pk, f"task.{flag}", text)
 
 
 def tell_applicant_inspection(inspection_pk: int) -> None:
@@ -141,19 +134,11 @@ def tell_applicant_inspection_cancelled(inspection_pk: int) -> None:
 
 def tell_department_supplement(item_pk: int) -> None:
     """The applicant answered the request for a supplement: the item's reviewer (or its department) is told."""
-    from cases.models import CaseItem
-
-    item = CaseItem.objects.select_related("case", "assignee", "department").get(pk=item_pk)
-    recipients = [item.assignee] if item.assignee_id else list(_department_staff(item))
-    for user in recipients:
-        _queue(
-            recipient=user,
-            channel="site",
-            kind="task.supplement_answered",
-            subject=item.name,
-            body=_(
-                "The applicant answered your request for a supplement: “%(item)s” of case %(number)s; the time limit runs again."
-            )
-            % {"item": item.name, "number": item.case.number},
-            case_number=item.case.number,
-        )
+    _tell_item_staff(
+        item_pk,
+        "task.supplement_answered",
+        _(
+            "The applicant answered your request for a supplement: “%(item)s” of case %(number)s; the time limit "
+            "runs again."
+        ),
+    )

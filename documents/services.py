@@ -390,16 +390,27 @@ ISSUING_ACTIONS = frozenset(
         CaseAction.DELIVER,  # 送达凭证
     }
 )
-_OWN_ACTIONS = frozenset({CaseAction.ISSUE_DOCUMENT, CaseAction.REVOKE_DOCUMENT})
+# The changes that can end a document's currency (the supersession table in the module doc); other events (clock
+# scans, notes, decisions) leave the stored statuses alone, so they cost no document query.
+SUPERSEDING_ACTIONS = frozenset(
+    {
+        CaseAction.WITHDRAW,  # receipt, open correction notice, acceptance of a withdrawn item
+        CaseAction.RESUBMIT,  # the correction notice answered
+        CaseAction.STOP_ITEM,  # acceptance of a stopped item
+        CaseAction.REPLACE_MATERIAL,  # a commitment replaced by the proof
+        CaseAction.SUPPLY_DEFERRED,
+        CaseAction.ATTACH_SCAN,
+    }
+)
 
 
 def on_case_event(event: CaseEvent) -> None:
     """cases.services.ON_EVENT: in the transaction of the change, issue the documents it created and store the
     supersession of those it ended. A GET never issues or changes a document."""
-    if event.action in _OWN_ACTIONS:
-        return
     if event.action in ISSUING_ACTIONS:
         issue_documents(event.case, acting_user=event.actor, ip=event.ip, at=event.at)
+    if event.action not in SUPERSEDING_ACTIONS:
+        return
     current = CaseDocument.objects.select_related("case", "item", "material", "correction").filter(
         case=event.case, status=DocumentStatus.CURRENT
     )

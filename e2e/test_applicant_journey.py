@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from catalog.choices import OneThingStatus
 from catalog.models import OneThing
+from materials.samples import minimal_pdf
 
 ENTERPRISE = "enterprise"  # 新乡县演示餐饮有限公司, legal representative 王五
 ENTERPRISE_NAME = "新乡县演示餐饮有限公司"
@@ -82,21 +83,7 @@ def restaurant_code() -> str:
 
 def pdf_bytes(label: str) -> bytes:
     """A small valid PDF: one empty page; `label` only makes each file's hash different."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    out = b"%PDF-1.4\n%% " + label.encode() + b"\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return out
+    return minimal_pdf(label)
 
 
 def field(page: Page, label: str):

@@ -483,19 +483,21 @@ def material_file(request: HttpRequest, number: str, material_key: str) -> FileR
         material = find_visible_material(request.user, number, material_key)
     if material is None:
         raise Http404
+    return _stored_file(material.file, material.original_name, material.content_type)
+
+
+def _stored_file(file, original_name: str, content_type: str) -> FileResponse:
+    """A stored upload, inline under its original name made safe (with the extension of its type); never cached,
+    never sniffed by the browser."""
     try:
-        handle = material.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    content_type = material.content_type if material.content_type in ACCEPTED_TYPES else "application/octet-stream"
+    content_type = content_type if content_type in ACCEPTED_TYPES else "application/octet-stream"
     response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=False,
-        filename=download_name(material.original_name or material.file.name, content_type),
+        handle, content_type=content_type, filename=download_name(original_name or file.name, content_type)
     )
-    private_file_headers(response)
-    return response
+    return private_file_headers(response)
 
 
 # ---------------------------------------------------------------- 补充材料: answering a department's request
@@ -553,14 +555,4 @@ def supplement_file(request: HttpRequest, number: str, answer_pk: str) -> FileRe
     )
     if not allowed:
         raise Http404
-    try:
-        handle = answer.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = answer.content_type if answer.content_type in ACCEPTED_TYPES else "application/octet-stream"
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        filename=download_name(answer.original_name or answer.file.name, content_type),
-    )
-    return private_file_headers(response)
+    return _stored_file(answer.file, answer.original_name, answer.content_type)

@@ -433,23 +433,6 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- walk-in: one page for the whole application
 
 
-# Identity typed at the counter, shown in an empty field of the one form (data element key -> account attribute).
-IDENTITY_VALUES = {
-    AccountKind.NATURAL_PERSON: {
-        "applicant.name": "display_name",
-        "applicant.id_number": "id_number",
-        "applicant.mobile": "mobile",
-    },
-    AccountKind.LEGAL_PERSON: {
-        "enterprise.name": "display_name",
-        "enterprise.credit_code": "credit_code",
-        "legal_person.name": "legal_representative",
-        "agent.name": "agent_name",
-        "agent.id_number": "agent_id_number",
-    },
-}
-
-
 @dataclass
 class IntakeField:
     field: MergedField
@@ -491,11 +474,10 @@ class Intake:
         return f"{base}?{self.query}" if self.query else base
 
     def shown_values(self) -> tuple[dict[str, str], dict[str, PrefilledValue]]:
-        """key -> the value to show (locked source value, else the draft's, else pre-filled or the identity typed
-        at the counter), and where a pre-filled value came from."""
-        identity = IDENTITY_VALUES.get(self.applicant.kind, {})
-        typed = {key: str(getattr(self.applicant, attribute, "")) for key, attribute in identity.items()}
-        return effective_values(self.form.keys, self.draft.values if self.draft else {}, self.prefill, typed)
+        """key -> the value to show (locked source value, else the draft's, else pre-filled: the identity verified
+        at the counter comes with the account, shareddata.ACCOUNT_IDENTITY), and where a pre-filled value came
+        from."""
+        return effective_values(self.form.keys, self.draft.values if self.draft else {}, self.prefill, {})
 
 
 def _intake(request: HttpRequest, token: str, code: str) -> Intake:

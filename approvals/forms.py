@@ -55,14 +55,43 @@ class ApproveForm(forms.Form):
     )
     confirm_reason = _text(_("Approve now although (reason, recorded)"), required=False, rows=2)
 
-    def __init__(self, *args, warnings: list[str] | None = None, **kwargs) -> None:
+    PRODUCED_PREFIX = "produced__"
+
+    def __init__(self, *args, warnings: list[str] | None = None, produced: list | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # the values this item's result produces (出生医学证明编号): asked here, before the result fields
+        self._produced = {self.PRODUCED_PREFIX + f.key.replace(".", "__"): f for f in produced or []}
+        fields = dict(self.fields)
+        self.fields.clear()
+        for name, f in self._produced.items():
+            self.fields[name] = forms.CharField(
+                label=f.label,
+                max_length=f.max_length or 200,
+                error_messages={"required": _("This field is required.")},
+                help_text=_("The applicant was not asked for it: this result produces it."),
+            )
+        self.fields.update(fields)
         if warnings:  # shown before the reviewer presses the button: what approving now would skip
             self.fields["confirm_reason"].help_text = _("Not yet done: %(warnings)s.") % {
                 "warnings": "；".join(warnings)
             }
         else:
             del self.fields["confirm_reason"]
+
+    def clean(self):
+        from oneform.services import check_value
+
+        cleaned = super().clean()
+        for name, f in self._produced.items():
+            value = (cleaned.get(name) or "").strip()
+            message = check_value(f, value) if value else ""
+            if message:
+                self.add_error(name, message)
+        return cleaned
+
+    def produced_values(self) -> dict[str, str]:
+        """Data element key -> the value entered, for the service call."""
+        return {f.key: self.cleaned_data.get(name, "") for name, f in self._produced.items()}
 
 
 class DenyForm(forms.Form):

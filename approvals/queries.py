@@ -101,6 +101,7 @@ class VisibleField:
     label: str
     section: str
     value: Any
+    produced_by: str = ""  # another item of the case produces it (filled when that item is approved)
 
     @property
     def display(self) -> str:
@@ -112,7 +113,13 @@ def visible_fields(item: CaseItem) -> list[VisibleField]:
     """The form fields the item uses (its `used_by`), in the form's order, with the values the case holds."""
     values = item.case.values or {}
     return [
-        VisibleField(f["key"], f.get("label") or f["key"], f.get("section", ""), values.get(f["key"], ""))
+        VisibleField(
+            f["key"],
+            f.get("label") or f["key"],
+            f.get("section", ""),
+            values.get(f["key"], ""),
+            f.get("produced_by", ""),
+        )
         for f in (item.case.requirements or {}).get("fields", [])
         if item.name in (f.get("used_by") or [])
     ]

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -264,6 +265,55 @@ def approval_warnings(item: CaseItem) -> list[str]:
     return warnings
 
 
+class ProducedValuesInvalid(UserFacingError):
+    """A value the item's result produces is missing or not valid; `errors` by data element key."""
+
+    def __init__(self, errors: dict[str, str], labels: dict[str, str]) -> None:
+        super().__init__("；".join(f"{labels.get(key, key)}：{message}" for key, message in errors.items()))
+        self.errors = errors
+
+
+def produced_fields(item: CaseItem) -> list:
+    """The values the item's result produces (ServiceItem.result_produces, e.g. 出生医学证明编号), which the
+    department enters when it approves: the applicant was not asked for them, the case's other items use them."""
+    from catalog.models import DataElement
+    from oneform.services import element_field
+
+    keys = list(item.service_item.result_produces or [])
+    if not keys:
+        return []
+    elements = {e.key: e for e in DataElement.objects.filter(key__in=keys)}
+    return [element_field(elements[k], produced_by=item.name) for k in keys if k in elements]
+
+
+def _produced_values(item: CaseItem, given: Mapping[str, Any]) -> dict[str, str]:
+    """The produced values as entered, each checked like a form field; ProducedValuesInvalid when not all are."""
+    from oneform.services import check_value
+
+    fields = produced_fields(item)
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        value = str(given.get(f.key) or "").strip()
+        message = check_value(f, value) if value else str(_("This field is required."))
+        if message:
+            errors[f.key] = message
+        values[f.key] = value
+    if errors:
+        raise ProducedValuesInvalid(errors, {f.key: str(f.label) for f in fields})
+    return values
+
+
+def _users_of(case: Case, keys: Iterable[str]) -> list[str]:
+    """The case's items that use these values (as filed: requirements.fields), in the case's order."""
+    wanted = set(keys)
+    names: list[str] = []
+    for f in (case.requirements or {}).get("fields", []):
+        if f.get("key") in wanted:
+            names.extend(n for n in f.get("used_by") or [] if n not in names)
+    return names
+
+
 @transaction.atomic
 def do_approve_item(
     item: CaseItem,
@@ -271,20 +321,26 @@ def do_approve_item(
     result_number: str = "",
     valid_until: dt.date | None = None,
     confirm_reason: str = "",
+    produced_values: Mapping[str, Any] | None = None,
     acting_user: User,
     ip: str | None = None,
 ) -> CaseItem:
     """准予: the result (licence number, validity); items waiting for this result are released. When approving
     now skips a booked joint inspection or an outstanding 容缺 material (approval_warnings), the reviewer must
-    confirm with a reason (ApprovalNeedsConfirmation otherwise); the event records both."""
+    confirm with a reason (ApprovalNeedsConfirmation otherwise); the event records both. The values the result
+    produces (produced_fields) are required and go into the case's values, for the items that use them."""
     case, item = _start(item, CaseAction.APPROVE_ITEM, acting_user)
     now = timezone.now()
     if valid_until is not None and valid_until <= timezone.localdate(now):
         raise UserFacingError(_("The validity must end after today."))
+    produced = _produced_values(item, produced_values or {})
     warnings = approval_warnings(item)
     confirm_reason = _text(confirm_reason)
     if warnings and not confirm_reason:
         raise ApprovalNeedsConfirmation(warnings)
+    if produced:
+        case.values = {**(case.values or {}), **produced}
+        case.save(update_fields=["values"])
     before = item.status
     item.status = ItemStatus.APPROVED
     item.decided_at, item.decided_by = now, acting_user
@@ -305,11 +361,21 @@ def do_approve_item(
             % {"warnings": "；".join(warnings), "reason": confirm_reason}
             if warnings
             else ""
+        )
+        + (
+            _(" Entered %(fields)s, for %(items)s.")
+            % {
+                "fields": "、".join(str(f.label) for f in produced_fields(item)),
+                "items": "、".join(_users_of(case, produced)) or _("the case's record"),
+            }
+            if produced
+            else ""
         ),
         detail={
             "result_number": item.result_number,
             "valid_until": valid_until.isoformat() if valid_until else None,
             **({"confirmed_despite": warnings, "confirm_reason": confirm_reason} if warnings else {}),
+            **({"produced": sorted(produced)} if produced else {}),  # the keys: the values stay in the case
         },
         at=now,
     )

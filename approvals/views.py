@@ -259,12 +259,19 @@ ACTIONS: dict[str, ActionSpec] = {
             CaseAction.APPROVE_ITEM,
             gettext_lazy("Approve"),
             gettext_lazy("Approved."),
-            lambda data, item: forms.ApproveForm(data, warnings=services.approval_warnings(item)),
+            lambda data, item: forms.ApproveForm(
+                data, warnings=services.approval_warnings(item), produced=services.produced_fields(item)
+            ),
             lambda item, d, user, ip: services.do_approve_item(
                 item,
                 result_number=d["result_number"],
                 valid_until=d["valid_until"],
                 confirm_reason=d.get("confirm_reason", ""),
+                produced_values={
+                    k.removeprefix(forms.ApproveForm.PRODUCED_PREFIX).replace("__", "."): v
+                    for k, v in d.items()
+                    if k.startswith(forms.ApproveForm.PRODUCED_PREFIX)
+                },
                 acting_user=user,
                 ip=ip,
             ),

@@ -291,6 +291,17 @@ def _requirements(check: SubmissionCheck) -> dict:
         "fields": [
             {"key": f.key, "label": str(f.label), "section": f.section, "required": f.required, "used_by": f.used_by}
             for f in check.form.fields
+        ]
+        + [  # values another item of the case produces: filled when that item is approved (not asked)
+            {
+                "key": f.key,
+                "label": str(f.label),
+                "section": f.section,
+                "required": False,
+                "used_by": f.used_by,
+                "produced_by": f.produced_by,
+            }
+            for f in check.form.produced
         ],
         "sections": [
             {"key": s.key, "title": str(s.title), "keys": [f.key for f in s.fields]} for s in check.form.sections

@@ -373,6 +373,9 @@ class CatalogLoader:
         for key in result.get("shows") or []:
             if key not in self.plan.elements:
                 self.problem(where, f"事项“{it['name']}”结果所载的数据元“{key}”未定义", row, "result.shows")
+        for key in result.get("produces") or []:
+            if key not in self.plan.elements:
+                self.problem(where, f"事项“{it['name']}”结果产生的数据元“{key}”未定义", row, "result.produces")
         holder = result.get("holder")
         if holder and f"{holder}.name" not in self.plan.elements:
             self.problem(
@@ -735,6 +738,7 @@ class CatalogLoader:
         item.result_kind = result.get("kind") or ""
         item.result_holder = str(result.get("holder") or "")
         item.result_fields = [str(k) for k in result.get("shows") or []]
+        item.result_produces = [str(k) for k in result.get("produces") or []]
         item.result_sample = str(result.get("sample") or "").strip()
         item.review_points = list(d.get("review_points") or [])
         item.is_specified = True

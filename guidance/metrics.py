@@ -18,7 +18,8 @@ Before (the selected items filed one by one)
 After (the merged one-thing for its demo applicant — the person who would file it, `demo_applicant_for`: by name
 where the demo data has that person, else `citizen` for natural persons and `enterprise` for legal persons — with
 consent granted to every source that applicant may use)
-    fields_after      distinct data elements over the items (one merged form).
+    fields_after      distinct data elements over the items (one merged form), less those another selected item's
+                      result produces (not asked: the department enters them when it approves that item).
     prefilled_share   share of fields_after that `prefill_for` actually returns a value for this applicant (from
                       their profile or a consented source; no value, no count), rounded to 2 decimals (0.0 when
                       there are no fields).
@@ -50,6 +51,7 @@ from catalog.choices import (
     Subject,
 )
 from catalog.models import ItemFormField, ItemMaterial, OneThing
+from oneform.services import merge_form
 from shareddata.choices import LicenceStatus, PrefillSource
 from shareddata.services import do_grant_consent, prefill_for, scopes_for
 from shareddata.sources import get_source
@@ -181,7 +183,8 @@ def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMet
 
     fields = ItemFormField.objects.filter(item_id__in=item_ids)
     field_counts = dict(fields.values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
-    element_keys = set(fields.values_list("data_element__key", flat=True))
+    # the merged form as asked: without the values another selected item's result produces (出生医学证明编号)
+    element_keys = set(merge_form(one_thing, selected_pks).keys)
     prefilled = prefill_for(user, element_keys)
     # a source replaces materials only where it holds this applicant's records: it supplied some of the form
     supplying = frozenset(p.source for p in prefilled.values()) - {PrefillSource.PROFILE}

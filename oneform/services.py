@@ -3,7 +3,9 @@
 merge_form
     One field per data element over the selected items, feeding every item that asks for it. Its label is the
     element's name unless every item asking for it uses the same item-specific label; it is required when any
-    item requires it. Sections follow DataElement.section: who applies first (choices.LEADING_SECTIONS), then the
+    item requires it. An element that a selected item's result produces (ServiceItem.result_produces: the
+    出生医学证明编号 of 《出生医学证明》办理, the newborn's 公民身份号码 of 户口登记) is not asked: it goes to
+    `produced`, and the department enters it when it approves the producing item. Sections follow DataElement.section: who applies first (choices.LEADING_SECTIONS), then the
     subject's sections in the order the items ask for them, delivery last (choices.TRAILING_SECTIONS).
     fields_before counts the items' fields as if filed one by one (duplicates counted), fields_after the merged
     fields.
@@ -69,6 +71,7 @@ class MergedField:
     max_length: int | None = None
     pattern: str = ""
     other_labels: list[str] = field(default_factory=list)  # the items' own labels when they differ
+    produced_by: str = ""  # the selected item whose result produces this value: not asked, filled when it is decided
 
 
 @dataclass
@@ -85,6 +88,9 @@ class MergedForm:
     sections: list[FormSection]
     fields_before: int
     fields_after: int
+    # elements another selected item's result produces (出生医学证明编号): not asked of the applicant; the department
+    # enters them when it approves that item, and the items that use them read them from the case
+    produced: list[MergedField] = field(default_factory=list)
 
     @property
     def fields(self) -> list[MergedField]:
@@ -109,6 +115,7 @@ def merge_form(one_thing: OneThing, selected_items: Iterable[OneThingItem | Any]
     )
     position = {it.service_item_id: i for i, it in enumerate(items)}
     names = {it.service_item_id: it.service_item.name for it in items}
+    producer_of = produced_elements(it.service_item for it in items)
     rows = sorted(
         ItemFormField.objects.filter(item_id__in=position).select_related("data_element"),
         key=lambda f: (position[f.item_id], f.order, f.pk),
@@ -138,6 +145,9 @@ def merge_form(one_thing: OneThing, selected_items: Iterable[OneThingItem | Any]
         current.required = current.required or row.required
         if names[row.item_id] not in current.used_by:
             current.used_by.append(names[row.item_id])
+    for key, producer in producer_of.items():
+        if key in merged:
+            merged[key].produced_by = producer
     for key, item_labels in labels.items():
         distinct = set(item_labels)
         if len(distinct) == 1 and item_labels[0]:
@@ -146,7 +156,8 @@ def merge_form(one_thing: OneThing, selected_items: Iterable[OneThingItem | Any]
             merged[key].other_labels = list(dict.fromkeys(lb for lb in item_labels if lb and lb != merged[key].name))
     by_section: dict[str, list[MergedField]] = {}
     for f in merged.values():
-        by_section.setdefault(f.section, []).append(f)
+        if not f.produced_by:
+            by_section.setdefault(f.section, []).append(f)
 
     def rank(section: str) -> tuple[int, int]:
         if section in LEADING_SECTIONS:
@@ -161,11 +172,48 @@ def merge_form(one_thing: OneThing, selected_items: Iterable[OneThingItem | Any]
         items=[it.service_item.name for it in items],
         sections=sections,
         fields_before=len(rows),
-        fields_after=len(merged),
+        fields_after=len(merged) - sum(1 for f in merged.values() if f.produced_by),
+        produced=[f for f in merged.values() if f.produced_by],
     )
 
 
+def produced_elements(service_items: Iterable[Any]) -> dict[str, str]:
+    """Data element key -> the name of the item (among these) whose result produces it; the first one wins."""
+    found: dict[str, str] = {}
+    for item in service_items:
+        for key in item.result_produces or []:
+            found.setdefault(key, item.name)
+    return found
+
+
 # ---------------------------------------------------------------- validation
+
+
+def element_field(element: Any, *, required: bool = True, produced_by: str = "") -> MergedField:
+    """A form field for one data element on its own (e.g. a value a department enters when it decides)."""
+    return MergedField(
+        key=element.key,
+        label=element.name,
+        name=element.name,
+        type=element.type,
+        required=required,
+        used_by=[],
+        section=element.section,
+        source=element.source,
+        authoritative=element.authoritative,
+        choices=[str(c) for c in element.choices or []],
+        max_length=element.max_length,
+        pattern=element.pattern,
+        produced_by=produced_by,
+    )
+
+
+def check_value(f: MergedField, value: str) -> str:
+    """The Chinese message for one non-empty value of this field, or '' when it is valid; never raises."""
+    try:
+        return _check(f, value)
+    except Exception:  # never raise at the person typing
+        return _("This value could not be checked; please check it.")
 
 
 def _check(f: MergedField, value: str) -> str:
@@ -232,10 +280,7 @@ def validate_values(merged_form: MergedForm, values: Mapping[str, Any]) -> dict[
             if f.required:
                 errors[f.key] = _("This field is required.")
             continue
-        try:
-            message = _check(f, value)
-        except Exception:  # never raise at the applicant
-            message = _("This value could not be checked; please check it.")
+        message = check_value(f, value)
         if message:
             errors[f.key] = message
     return errors

@@ -438,7 +438,12 @@ def verify(number: str, code: str, *, today: dt.date | None = None) -> Verificat
 
 def offered_methods(case: Case) -> list[str]:
     """The delivery methods the case's one-thing version offers (all of them if it names none)."""
-    offered = [m for m in case.one_thing.delivery_methods if m in DeliveryMethod.values]
+    return methods_offered_by(case.one_thing)
+
+
+def methods_offered_by(one_thing) -> list[str]:
+    """The delivery methods a one-thing version offers (all of them if it names none)."""
+    offered = [m for m in one_thing.delivery_methods if m in DeliveryMethod.values]
     return offered or list(DeliveryMethod.values)
 
 
@@ -452,13 +457,18 @@ def choice_for(case: Case) -> DeliveryChoice:
         return DeliveryChoice(case=case, mode=DeliveryMode.UNIFIED, method=method)
 
 
-def _check_choice(case: Case, mode: str, method: str, address: str, recipient: str, phone: str) -> dict[str, str]:
+def check_delivery_choice(
+    one_thing, mode: str, method: str, address: str, recipient: str, phone: str
+) -> dict[str, str]:
+    """Field -> message for a way of receiving the results this one-thing cannot honour; {} when it can. Used when
+    the applicant chooses at filing (before the case exists) and by do_choose_delivery."""
+    offered = methods_offered_by(one_thing)
     errors: dict[str, str] = {}
     if mode not in DeliveryMode.values:
         errors["mode"] = _("Choose whether to receive the results together or one by one.")
-    if method not in offered_methods(case):
+    if method not in offered:
         errors["method"] = _("Choose one of the ways this one-thing offers: %(ways)s.") % {
-            "ways": "、".join(str(DeliveryMethod(m).label) for m in offered_methods(case))
+            "ways": "、".join(str(DeliveryMethod(m).label) for m in offered)
         }
     if method == DeliveryMethod.POST:
         if mode == DeliveryMode.SEPARATE:
@@ -505,7 +515,7 @@ def do_choose_delivery(
         )
     address, recipient = _text(address, 200), _text(recipient, 50)
     phone = normalize_mobile(_text(phone, 20))
-    errors = _check_choice(case, mode, method, address, recipient, phone)
+    errors = check_delivery_choice(case.one_thing, mode, method, address, recipient, phone)
     if errors:
         raise FieldErrors(errors)
     if method != DeliveryMethod.POST:

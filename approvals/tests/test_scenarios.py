@@ -13,6 +13,8 @@ import datetime as dt
 import pytest
 
 from approvals import services
+from approvals.demo import example_produced_values
+from approvals.queries import visible_values
 from cases.choices import CaseAction, CaseStatus, ItemStatus
 from cases.models import Case, CaseItem
 from cases.services import do_receive_case, do_submit_case, do_withdraw_case
@@ -164,7 +166,12 @@ def test_newborn_prerequisite_denial_stops_dependants_then_withdrawal(media_root
         medical = services.do_accept_item(medical, acting_user=insurance)
     assert hukou.status == card.status == medical.status == ItemStatus.PRE_REVIEW
     with at("2026-09-28 15:00"):
-        services.do_approve_item(certificate, result_number="R410000001", acting_user=health)
+        services.do_approve_item(
+            certificate,
+            result_number="R410000001",
+            produced_values=example_produced_values(certificate),
+            acting_user=health,
+        )
     hukou.refresh_from_db()
     card.refresh_from_db()
     assert hukou.status == ItemStatus.ACCEPTED  # its one prerequisite is approved
@@ -240,12 +247,27 @@ def test_newborn_hukou_result_is_pushed_to_the_social_security_card(media_root):
     card.refresh_from_db()
     assert card.status == ItemStatus.PRE_REVIEW
     assert card.decision_due_on == dt.date(2026, 10, 13)  # 5 working days across National Day and 调休 10-10
+    # neither number was asked of the applicant: each is produced by an item of this case
+    asked = {f["key"] for f in case.requirements["fields"] if not f.get("produced_by")}
+    assert not asked & {"newborn.birth_certificate_number", "newborn.id_number"}
     with at("2026-09-30 14:00"):
-        services.do_approve_item(certificate, result_number="R410000002", acting_user=health)
+        services.do_approve_item(
+            certificate,
+            result_number="R410000002",
+            produced_values={"newborn.birth_certificate_number": "R410000002"},
+            acting_user=health,
+        )
+    case.refresh_from_db()
+    assert visible_values(item(case, hukou.name))["newborn.birth_certificate_number"] == "R410000002"
     with at("2026-10-08 09:30"):
-        services.do_approve_item(hukou, result_number="410721202610080001", acting_user=police)
+        newborn_id = example_produced_values(item(case, hukou.name))["newborn.id_number"]
+        services.do_approve_item(
+            hukou, result_number=newborn_id, produced_values={"newborn.id_number": newborn_id}, acting_user=police
+        )
     card.refresh_from_db()
     assert card.status == ItemStatus.PRE_REVIEW  # 医保登记 still pending
+    case.refresh_from_db()
+    assert visible_values(item(case, card.name))["newborn.id_number"] == newborn_id  # the card's department reads it
     with at("2026-10-08 11:00"):
         services.do_approve_item(medical, acting_user=insurance)
     card.refresh_from_db()

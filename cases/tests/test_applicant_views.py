@@ -32,6 +32,8 @@ from workcalendar.services import WorkingCalendar
 
 from .conftest import file_again
 
+AT_THE_WINDOW = {"delivery-mode": "unified", "delivery-method": "window"}  # the submit page's delivery choice
+
 pytestmark = pytest.mark.django_db
 
 PDF = MINIMAL_PDF
@@ -228,17 +230,18 @@ def test_enterprise_files_the_restaurant_end_to_end(client_for, restaurant):
     assert f'value="{key}"' in text
 
     # submit: one case; a double click with the same key finds the same case
-    response = client.post(submit_url, {"submission_key": key}, REMOTE_ADDR="10.1.2.3")
+    response = client.post(submit_url, {"submission_key": key, **AT_THE_WINDOW}, REMOTE_ADDR="10.1.2.3")
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == detail_url(case)
-    response = client.post(submit_url, {"submission_key": key})
+    response = client.post(submit_url, {"submission_key": key, **AT_THE_WINDOW})
     assert response.status_code == 302 and response.url == detail_url(case)
     assert Case.objects.count() == 1
     event = CaseEvent.objects.get(case=case, action=CaseAction.SUBMIT)
     assert (event.ip, event.actor.username) == ("10.1.2.3", "enterprise")
     # the signed commitment's 告知承诺书 is issued by the submission itself, nothing else happened
     assert list(case.events.exclude(pk=event.pk).values_list("action", "actor__username", "ip")) == [
-        (CaseAction.ISSUE_DOCUMENT, "enterprise", "10.1.2.3")
+        (CaseAction.ISSUE_DOCUMENT, "enterprise", "10.1.2.3"),
+        (CaseAction.CHOOSE_DELIVERY, "enterprise", "10.1.2.3"),  # chosen on the submit page
     ]
 
     # what was filed: the shared material once, for both items; the commitment; the 容缺 request
@@ -273,7 +276,7 @@ def test_submitting_an_incomplete_draft_is_refused_with_every_reason(client_for,
     do_save_draft(user, restaurant, ANSWERS, {**VALUES, "legal_person.mobile": "1380000"}, acting_user=user)
     client = client_for("enterprise")
     url = reverse("cases:submit", args=[restaurant.code])
-    response = client.post(url, {"submission_key": uuid.uuid4().hex})
+    response = client.post(url, {"submission_key": uuid.uuid4().hex, **AT_THE_WINDOW})
     assert response.status_code == 200
     assert not Case.objects.exists()
     text = body(response)

@@ -31,7 +31,10 @@ def test_a_second_online_filing_is_refused_with_a_link_to_the_open_case(restaura
     page = client.get(f"/cases/submit/{restaurant_one_thing.code}/").content.decode()
     assert f'href="/cases/{first.number}/"' in page and "您已有一件尚未办结的申请" in page
     assert "submission_key" not in page  # no submit form to send
-    response = client.post(f"/cases/submit/{restaurant_one_thing.code}/", {"submission_key": uuid.uuid4().hex})
+    response = client.post(
+        f"/cases/submit/{restaurant_one_thing.code}/",
+        {"submission_key": uuid.uuid4().hex, "delivery-mode": "unified", "delivery-method": "window"},
+    )
     assert response.status_code == 200 and Case.objects.count() == 1
     assert f'href="/cases/{first.number}/"' in response.content.decode()
 

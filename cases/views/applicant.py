@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -88,12 +89,34 @@ def _submit_materials(check: services.SubmissionCheck, missing: dict[str, str]) 
     return rows
 
 
+def _delivery_form(one_thing, draft: ApplicationDraft, data=None):
+    """How the applicant wants the results (统一/分别领取; window, post, download), chosen when filing; it can be
+    changed on the case page until delivery starts. Starts from everything together at the window (if offered) and
+    the postal address typed in the one form's 送达 section, if it had one."""
+    from results.choices import DeliveryMode
+    from results.forms import DeliveryChoiceForm
+    from results.services import methods_offered_by
+
+    methods = methods_offered_by(one_thing)
+    values = draft.values or {}
+    initial = {
+        "mode": DeliveryMode.UNIFIED,
+        "method": "window" if "window" in methods else methods[0],
+        "address": values.get("delivery.address", ""),
+        "recipient": values.get("delivery.recipient", ""),
+        "phone": values.get("delivery.recipient_mobile", ""),
+    }
+    return DeliveryChoiceForm(data, initial=initial, methods=methods, prefix="delivery")
+
+
 def _render_submit(
     request: HttpRequest,
     draft: ApplicationDraft,
     *,
     field_errors: dict[str, str] | None = None,
     missing: dict[str, str] | None = None,
+    delivery_form=None,
+    status: int = 200,
 ) -> HttpResponse:
     check = services.check_submission(draft)
     field_errors = check.field_errors if field_errors is None else field_errors
@@ -112,10 +135,11 @@ def _render_submit(
         "missing": missing,
         "materials": _submit_materials(check, missing),
         "form": SubmitForm(initial={"submission_key": new_submission_key()}),
+        "delivery_form": delivery_form or _delivery_form(check.one_thing, draft),
         "form_url": reverse("oneform:form", args=[code]),
         "materials_url": reverse("materials:page", args=[code]),
     }
-    return render(request, "cases/submit.html", context)
+    return render(request, "cases/submit.html", context, status=status)
 
 
 @login_required
@@ -139,8 +163,31 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     if not key:
         messages.error(request, _("The submission could not be identified; reload the page and submit again."))
         return redirect("cases:submit", code=one_thing.code)
+    from results.services import FieldErrors, do_choose_delivery
+
+    delivery = _delivery_form(one_thing, draft, request.POST)
+    if not delivery.is_valid():
+        messages.error(request, _("Please say how you want to receive the results."))
+        return _render_submit(request, draft, delivery_form=delivery, status=400)
+    chosen = delivery.cleaned_data
     try:
-        case = services.do_submit_case(draft, key, acting_user=user, ip=client_ip(request))
+        with transaction.atomic():  # the case and the way of receiving its results, together or not at all
+            case = services.do_submit_case(draft, key, acting_user=user, ip=client_ip(request))
+            do_choose_delivery(
+                case,
+                chosen["mode"],
+                chosen["method"],
+                chosen["address"],
+                chosen["recipient"],
+                chosen["phone"],
+                acting_user=user,
+                ip=client_ip(request),
+            )
+    except FieldErrors as exc:
+        for name, message in exc.errors.items():
+            delivery.add_error(name if name in delivery.fields else None, message)
+        messages.error(request, _("Please say how you want to receive the results."))
+        return _render_submit(request, draft, delivery_form=delivery, status=400)
     except services.SubmissionIncomplete as exc:
         messages.error(request, exc.message)
         return _render_submit(request, draft, field_errors=exc.field_errors, missing=exc.missing_materials)

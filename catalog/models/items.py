@@ -37,6 +37,9 @@ class ServiceItem(models.Model):
     result_holder = models.CharField(_("result is about"), max_length=40, blank=True)
     # the data elements the e-licence carries, besides holder, number and validity (e.g. newborn.birth_date)
     result_fields = models.JSONField(_("data on the result"), default=list, blank=True)
+    # the data elements this item's result produces (出生医学证明编号): entered by the department when it approves,
+    # never asked of the applicant when this item is in the same case, and passed on to the items that use them
+    result_produces = models.JSONField(_("data the result produces"), default=list, blank=True)
     result_sample = models.TextField(_("result sample"), blank=True)  # 结果样本: what the result looks like
     review_points = models.JSONField(_("review points"), default=list, blank=True)  # 审查要点
     is_specified = models.BooleanField(_("fully specified"), default=False)

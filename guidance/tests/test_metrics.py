@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from catalog.choices import MaterialRequirement, OneThingStatus, Specification
-from catalog.models import ItemFormField, ItemMaterial, OneThing
+from catalog.models import ItemFormField, ItemMaterial, OneThing, ServiceItem
 from guidance.metrics import demo_applicant_for, fullest_answers
 from guidance.services import build_notice
 from shareddata.models import Consent, SharedDataEvent
@@ -119,6 +119,8 @@ def prefilled_share_by_hand(one_thing: OneThing, username: str) -> tuple[float, 
     selected = {line.pk for line in build_notice(one_thing, fullest_answers(one_thing)).selected_items}
     item_ids = [it.service_item_id for it in one_thing.items.all() if it.pk in selected]
     keys = set(ItemFormField.objects.filter(item_id__in=item_ids).values_list("data_element__key", flat=True))
+    # not asked: what a selected item's result produces (出生医学证明编号, the newborn's 公民身份号码)
+    keys -= {k for si in ServiceItem.objects.filter(pk__in=item_ids) for k in si.result_produces}
     with transaction.atomic():
         user = User.objects.get(username=username)
         for scope in scopes_for(user):

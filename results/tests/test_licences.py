@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from approvals import services as approvals
+from approvals.demo import example_produced_values
 from cases.choices import CaseAction
 from core.errors import ConflictError, UserFacingError
 from guidance.metrics import fullest_answers
@@ -109,7 +110,12 @@ def test_the_verification_page_shows_the_masked_name_only(client, django_capture
     certificate = item(case, "《出生医学证明》办理（首签）")
     with at("2026-11-23 10:00"), django_capture_on_commit_callbacks(execute=True):
         approvals.do_accept_item(certificate, acting_user=user("xinxiang_rev_health"))
-        approvals.do_approve_item(certificate, result_number="R410000001", acting_user=user("xinxiang_rev_health"))
+        approvals.do_approve_item(
+            certificate,
+            result_number="R410000001",
+            produced_values=example_produced_values(certificate),
+            acting_user=user("xinxiang_rev_health"),
+        )
     licence = ELicence.objects.get(item=certificate)
     newborn_name = case.values["newborn.name"]
     assert licence.holder_name == newborn_name != "张三"  # the newborn, not the father who applied

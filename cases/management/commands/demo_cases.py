@@ -45,6 +45,7 @@ from accounts.choices import AccountKind, StaffRole
 from accounts.demo import DEMO_PASSWORD, SEED_COUNTIES
 from accounts.models import User
 from approvals import services as approvals
+from approvals.demo import example_produced_values
 from cases import services as cases
 from cases.choices import CaseStatus, ItemStatus
 from cases.models import Case, CaseItem
@@ -514,7 +515,12 @@ class Demo:
     def approve(self, case: Case, when: dt.datetime, *names: str) -> None:
         with self.at(when):
             for item in self._items(case, names, ItemStatus.ACCEPTED):
-                approvals.do_approve_item(item, acting_user=self.reviewer(item), ip="10.0.1.5")
+                approvals.do_approve_item(
+                    item,
+                    produced_values=example_produced_values(item),  # 出生医学证明编号 and the like
+                    acting_user=self.reviewer(item),
+                    ip="10.0.1.5",
+                )
 
     def refuse(self, case: Case, when: dt.datetime, name: str, reasons: str) -> None:
         with self.at(when):

@@ -21,8 +21,17 @@ def run_tasks_at_once():
 
 @pytest.fixture(scope="session", autouse=True)
 def pdf_cache_of_the_session(tmp_path_factory):
-    """Cached PDFs (core.pdf.html_to_pdf_cached) go to a directory of this test session, never the working tree's."""
-    with override_settings(PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf-cache")):
+    """Cached PDFs (core.pdf.html_to_pdf_cached) go to a directory of this test session, never the working tree's;
+    so do stored files (MEDIA_ROOT: uploads, stored PDFs) of tests that set no MEDIA_ROOT of their own.
+
+    Case documents and e-licences are not rendered in the background after each change (PRERENDER_PDFS off: a
+    scenario issues many, and the tasks run at once here); the first download renders and stores them, as it does
+    for data older than the background task. documents/tests/test_stored_pdfs.py turns it on."""
+    with override_settings(
+        PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf-cache"),
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        PRERENDER_PDFS=False,
+    ):
         yield
 
 

@@ -5,7 +5,9 @@
 
 Case documents need cases: the scratch database gets demo accounts, shared data and `demo_cases --count 6`.
 Prints JSON: per kind, how many PDFs, seconds per PDF (median and max), bytes per PDF (median), pages (max), and the
-peak memory of the process (KiB). One process, one core: WeasyPrint's layout is CPU-bound.
+peak memory of the process (KiB). One process, one core: WeasyPrint's layout is CPU-bound. The layout time of one
+PDF, not what a download costs: bench/first_download.py measures downloads (case documents and e-licences are stored
+by a background task, so their download reads a file).
 """
 
 import argparse

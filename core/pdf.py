@@ -11,6 +11,7 @@ import mimetypes
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,46 @@ def html_to_pdf_cached(html: str) -> bytes:
         f.write(pdf)
     os.replace(partial, path)
     return pdf
+
+
+def stored_pdf_path(name: str) -> Path:
+    """Where the stored PDF `name` ("documents/12/current.pdf") lives: MEDIA_ROOT/pdfs/, which no URL serves (the
+    views hand the bytes out after their permission check) and git ignores."""
+    if ".." in Path(name).parts or name.startswith("/"):
+        raise SuspiciousFileOperation(name)
+    return Path(settings.MEDIA_ROOT) / "pdfs" / name
+
+
+def find_stored_pdf(name: str) -> bytes | None:
+    try:
+        return stored_pdf_path(name).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def store_pdf(name: str, pdf: bytes) -> bytes:
+    """Keep `pdf` as the stored PDF `name`, unless one is stored already: then that one is kept and returned, so
+    that every reader gets the same bytes (two first downloads at once, or a download beside the background task).
+    The file appears whole or not at all (written aside, then linked into place; the link fails if one exists)."""
+    path = stored_pdf_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".part")  # 0600: documents hold personal data
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(pdf)
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            return path.read_bytes()
+    finally:
+        os.unlink(partial)
+    return pdf
+
+
+def stored_pdf(name: str, render: Callable[[], bytes]) -> bytes:
+    """The stored PDF `name`; when there is none yet, `render()` it now and store it (store_pdf: first one wins)."""
+    pdf = find_stored_pdf(name)
+    return pdf if pdf is not None else store_pdf(name, render())
 
 
 def render_pdf(template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:

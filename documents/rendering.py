@@ -1,18 +1,26 @@
 """Case documents as PDF (版式文件): one A4 layout (templates/documents/base.html), Noto CJK fonts embedded by
-WeasyPrint (core.pdf), a QR code to the public verification page (core.qr), the number and code printed as text."""
+WeasyPrint (core.pdf), a QR code to the public verification page (core.qr), the number and code printed as text.
+
+Stored, not laid out at each download: the change that issues a document (or supersedes or revokes it) enqueues
+documents.tasks.render_document_pdf once it commits, which keeps the PDF under MEDIA_ROOT/pdfs/ (core.pdf.store_pdf);
+the download serves that file, or renders and stores it when the task has not run yet (stored_document_pdf). One
+file per document and status (`pdf_name`): the banner of a superseded or revoked document is part of its page, so a
+document serves the same bytes for as long as its status holds, and its own file once it changed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.utils import timezone, translation
 
-from core.pdf import render_pdf
+from core.pdf import find_stored_pdf, render_pdf, stored_pdf
 from core.qr import qr_svg
 
-from .choices import DocumentKind
+from .choices import DocumentKind, DocumentStatus
 from .models import CaseDocument
-from .services import DOCUMENT_LANGUAGE, readable_code, verification_url
+from .services import DOCUMENT_LANGUAGE, readable_code, refresh_status, verification_url
 
 # The date under the issuing body's name is the date of the act the document records, not of its first download.
 ACT_DATE = {
@@ -60,3 +68,36 @@ def document_pdf(document: CaseDocument) -> bytes:
 def document_filename(document: CaseDocument) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in document.number)
     return f"{document.kind}-{safe}.pdf"
+
+
+def pdf_name(document: CaseDocument) -> str:
+    """The stored PDF of the document as it reads now: "documents/<id>/current.pdf", or for a superseded or revoked
+    one its status and a digest of what its banner prints (the date and the reason)."""
+    state = str(document.status)
+    if document.status != DocumentStatus.CURRENT:
+        changed = document.status_changed_at
+        day = timezone.localtime(changed).date().isoformat() if changed else ""
+        state += "-" + hashlib.sha256(f"{day}|{document.status_reason}".encode()).hexdigest()[:12]
+    return f"documents/{document.pk}/{state}.pdf"
+
+
+def stored_document_pdf(document: CaseDocument) -> bytes:
+    """The document's stored PDF (its status as given: the caller applied refresh_status); rendered and stored now
+    when there is none yet."""
+    return stored_pdf(pdf_name(document), lambda: document_pdf(document))
+
+
+def has_stored_pdf(document: CaseDocument) -> bool:
+    return find_stored_pdf(pdf_name(document)) is not None
+
+
+def store_document_pdf(document_id: int) -> str | None:
+    """Render and store the PDF of one document as it reads now, unless it is stored (the background task:
+    idempotent); the stored file's name, None when there is no such document."""
+    document = CaseDocument.objects.select_related("case", "item", "material", "correction").filter(pk=document_id)
+    document = document.first()
+    if document is None:
+        return None
+    document = refresh_status(document, save=False)
+    stored_document_pdf(document)
+    return pdf_name(document)

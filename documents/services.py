@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -470,6 +471,7 @@ def _create(source: Source, acting_user: User | None, ip: str | None, at: dt.dat
         )
         document.verification_code = verification_code(document)
         document.save()
+        render_pdf_later(document)
         status = source.item.status if source.item is not None else source.case.status
         record_event(
             source.case,
@@ -528,7 +530,21 @@ def refresh_status(document: CaseDocument, *, save: bool = True) -> CaseDocument
                 status_changed_at=document.status_changed_at,
                 status_reason=document.status_reason,
             )
+            render_pdf_later(document)  # the page with its banner
     return document
+
+
+def render_pdf_later(document: CaseDocument) -> None:
+    """Once the change commits, render the document's PDF as it now reads in the background (documents.tasks), so
+    that the first download finds it stored. robust: the change stands if the queue fails; the download renders."""
+    if settings.PRERENDER_PDFS:
+        transaction.on_commit(lambda: _enqueue_render(document.pk), robust=True)
+
+
+def _enqueue_render(document_id: int) -> None:
+    from .tasks import render_document_pdf
+
+    render_document_pdf.enqueue(document_id)
 
 
 def revocation_rule(user: User | None, case: Case) -> Callable[[CaseDocument], bool]:
@@ -569,6 +585,7 @@ def do_revoke_document(
     document.status, document.status_changed_at, document.status_reason = DocumentStatus.REVOKED, now, reason
     document.revoked_by = acting_user
     document.save(update_fields=["status", "status_changed_at", "status_reason", "revoked_by"])
+    render_pdf_later(document)
     status = document.item.status if document.item is not None else document.case.status
     record_event(
         document.case,

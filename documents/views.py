@@ -6,7 +6,8 @@ verify (documents:verify)
     applicant's name masked — nothing else, and nothing at all unless number and code match.
 download (documents:download, documents:receipt)
     The PDF of one document of a case (queries.py says who may have it; anyone else 404). Reading never issues: a
-    document exists once the change that creates it committed (services.on_case_event); before that, 404.
+    document exists once the change that creates it committed (services.on_case_event); before that, 404. The PDF
+    is the stored one (rendered in the background after the change), else rendered now and stored (rendering.py).
 revoke (documents:revoke, documents:revoke_receipt)
     POST: the issuing body revokes a document issued in error, with the reason (services.may_revoke); back to the
     page it came from with a message. A user who may not see the document gets 404, like for the download.
@@ -49,7 +50,7 @@ def download(request: HttpRequest, number: str, kind: str, ref: str = "") -> Htt
     if document is None:
         raise Http404("Not issued")
     document = services.refresh_status(document, save=False)
-    return pdf_response(rendering.document_pdf(document), rendering.document_filename(document))
+    return pdf_response(rendering.stored_document_pdf(document), rendering.document_filename(document))
 
 
 @login_required

@@ -4,6 +4,11 @@ The PDF uses the case documents' A4 layout (documents/templates/documents/base.h
 embedded, nothing fetched from a network), with the holder's identity number masked and a QR code to the public
 verification page /results/verify/ carrying the licence's number and its existing verification code. A revoked
 licence still downloads, marked revoked, and its QR code then verifies as revoked.
+
+Stored, not laid out at each download: issuing (and revoking) a licence enqueues results.tasks.render_licence_pdf
+once the change commits, which keeps the PDF under MEDIA_ROOT/pdfs/licences/ (core.pdf.store_pdf); the download
+serves it, or renders and stores it when the task has not run yet. One file per licence and status (the revoked
+banner is part of the page): the same bytes at every download while the status holds.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.pdf import render_pdf
+from core.pdf import find_stored_pdf, render_pdf, stored_pdf
 from core.qr import public_url, qr_svg
 
+from .choices import LicenceStatus
 from .models import ELicence
 from .services import mask_identity
 
@@ -63,3 +69,30 @@ def licence_pdf(licence: ELicence) -> bytes:
                 "qr": qr_svg(url, scale=2),
             },
         )
+
+
+def licence_pdf_name(licence: ELicence) -> str:
+    """ "licences/<id>/valid.pdf", or "…/revoked-<day>.pdf" (the banner prints the day of revocation)."""
+    state = str(licence.status)
+    if licence.status == LicenceStatus.REVOKED and licence.revoked_at:
+        state += "-" + timezone.localtime(licence.revoked_at).date().isoformat()
+    return f"licences/{licence.pk}/{state}.pdf"
+
+
+def stored_licence_pdf(licence: ELicence) -> bytes:
+    """The licence's stored PDF; rendered and stored now when there is none yet."""
+    return stored_pdf(licence_pdf_name(licence), lambda: licence_pdf(licence))
+
+
+def has_stored_pdf(licence: ELicence) -> bool:
+    return find_stored_pdf(licence_pdf_name(licence)) is not None
+
+
+def store_licence_pdf(licence_id: int) -> str | None:
+    """Render and store one licence's PDF unless it is stored (the background task: idempotent); the stored file's
+    name, None when there is no such licence."""
+    licence = ELicence.objects.select_related("department", "holder", "item", "case").filter(pk=licence_id).first()
+    if licence is None:
+        return None
+    stored_licence_pdf(licence)
+    return licence_pdf_name(licence)

@@ -42,6 +42,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -351,6 +352,7 @@ def do_issue_licence(item: CaseItem) -> ELicence | None:
     from . import notify
 
     transaction.on_commit(lambda: notify.tell_holder_licence(licence.pk, "licence.issued"))
+    render_pdf_later(licence)
     return licence
 
 
@@ -386,7 +388,21 @@ def do_revoke_licence(licence: ELicence, reason: str, *, acting_user: User, ip: 
     from . import notify
 
     transaction.on_commit(lambda: notify.tell_holder_licence(licence.pk, "licence.revoked"))
+    render_pdf_later(licence)
     return licence
+
+
+def render_pdf_later(licence: ELicence) -> None:
+    """Once the change commits, render the licence's PDF as it now reads in the background (results.tasks), so that
+    the first download finds it stored. robust: the change stands if the queue fails; the download renders."""
+    if settings.PRERENDER_PDFS:
+        transaction.on_commit(lambda: _enqueue_render(licence.pk), robust=True)
+
+
+def _enqueue_render(licence_id: int) -> None:
+    from .tasks import render_licence_pdf
+
+    render_licence_pdf.enqueue(licence_id)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def licence_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if licence is None:
         raise Http404
-    return pdf_response(documents.licence_pdf(licence), documents.licence_filename(licence, "pdf"), inline=False)
+    return pdf_response(documents.stored_licence_pdf(licence), documents.licence_filename(licence, "pdf"), inline=False)
 
 
 # ---------------------------------------------------------------- the applicant's way of receiving results

@@ -197,6 +197,9 @@ EXCEL_IMPORT_MAX_CELLS = 200_000
 EXCEL_IMPORT_MAX_SECONDS = 20
 # PDFs of frozen documents (published guides) laid out once (core.pdf.html_to_pdf_cached); may be emptied any time
 PDF_CACHE_DIR = Path(os.environ.get("YIJIAN_PDF_CACHE_DIR", BASE_DIR / "cache" / "pdf"))  # git-ignored
+# Case documents and e-licences are rendered in the background once the change that issues them commits and kept
+# under MEDIA_ROOT/pdfs/ (documents.rendering, results.documents); off, the first download renders and stores them.
+PRERENDER_PDFS = env_bool("YIJIAN_PRERENDER_PDFS", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -166,4 +166,6 @@ def test_the_newborns_father_would_get_less_than_the_mother():
         "mother.admission_date",
         "mother.discharge_date",
         "mother.insurance_type",
+        "mother.bank_name",  # her 社会保障卡金融账户, where 生育待遇 are paid
+        "mother.bank_account",
     }

@@ -24,8 +24,8 @@ from catalog.models import DataElement
 from core.errors import ConflictError, UserFacingError
 
 from .choices import ConsentScope, EventAction, PrefillSource
-from .models import ApplicantProfileValue, Consent, SharedDataEvent
 from .derived import derive_values, inputs_for
+from .models import ApplicantProfileValue, Consent, SharedDataEvent
 from .related import Family, can_fill, related_values
 from .sources import LicenceRecord, get_source
 

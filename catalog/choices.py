@@ -96,6 +96,8 @@ class DataSource(models.TextChoices):
     REAL_ESTATE = "real_estate", _("Real-estate registry")  # 不动产
     TAX = "tax", _("Taxation")  # 税务
     DISABILITY = "disability", _("Disabled persons' federation")  # 残联
+    CONSTRUCTION = "construction", _("Construction project approval system")  # 工程建设项目审批管理系统
+    VEHICLE = "vehicle", _("Vehicle registration (traffic police)")  # 公安交管：机动车登记
 
 
 class OneThingStatus(models.TextChoices):

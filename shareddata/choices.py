@@ -16,6 +16,10 @@ class ConsentScope(models.TextChoices):
     EDUCATION = "education", _("Education authority")  # 教育部门：学籍
     REAL_ESTATE = "real_estate", _("Real-estate registration agency")  # 不动产登记机构
     TAX = "tax", _("Tax authority")  # 税务部门
+    CONSTRUCTION = "construction", _("Construction project approval system")  # 工程建设项目审批管理系统（工改系统）
+    VEHICLE = "vehicle", _("Vehicle registration (traffic police)")  # 公安交通管理部门：机动车登记
+    # 一人一档/一企一档: what the applicant typed in earlier filings; kept and reused only while this is current
+    PROFILE = "profile", _("My earlier filings (what I entered before)")  # 一人一档（我以前填写过的信息）
 
 
 # The departments' record systems, read through SharedDataSource.lookup_record (the population and market-entity
@@ -29,6 +33,8 @@ DEPARTMENT_SCOPES = (
     ConsentScope.EDUCATION,
     ConsentScope.REAL_ESTATE,
     ConsentScope.TAX,
+    ConsentScope.CONSTRUCTION,
+    ConsentScope.VEHICLE,
 )
 
 
@@ -47,6 +53,9 @@ class PrefillSource(models.TextChoices):
     EDUCATION = "education", _("Education authority")  # 教育部门
     REAL_ESTATE = "real_estate", _("Real-estate registration agency")  # 不动产登记机构
     TAX = "tax", _("Tax authority")  # 税务部门
+    CONSTRUCTION = "construction", _("Construction project approval system")  # 工改系统
+    VEHICLE = "vehicle", _("Vehicle registration (traffic police)")  # 公安交管：机动车登记
+    DERIVED = "derived", _("Generated from other information on this form")  # 由本表其他信息生成（可修改）
 
 
 class Relation(models.TextChoices):
@@ -81,4 +90,5 @@ class EventAction(models.TextChoices):
     GRANT_CONSENT = "grant_consent", _("Consent granted")  # 授权
     WITHDRAW_CONSENT = "withdraw_consent", _("Consent withdrawn")  # 撤回授权
     REMEMBER_VALUES = "remember_values", _("Profile updated")  # 更新一人一档
+    ERASE_PROFILE = "erase_profile", _("Profile erased")  # 删除一人一档（撤回授权）
     OPEN_WALK_IN = "open_walk_in", _("Application opened at the window")  # 窗口帮办代办：调取申请人信息

@@ -4,7 +4,8 @@
   department records behind `sources.LocalDemoSource` (demo data only, loaded from demo_data.yaml; a real exchange
   platform replaces them).
 - Consent (授权): which source an applicant lets us use, for what purpose, from when until when.
-- ApplicantProfileValue (一人一档/一企一档): what the applicant entered before, by data element key.
+- ApplicantProfileValue (一人一档/一企一档): what the applicant entered before, by data element key (only with the
+  profile consent).
 - SharedDataEvent: append-only record of every consent and profile change (who, when, what, before/after).
 """
 
@@ -198,7 +199,9 @@ class Consent(models.Model):
 
 
 class ApplicantProfileValue(models.Model):
-    """What the applicant entered before (一人一档/一企一档), by data element key. Their own: no consent needed."""
+    """What the applicant entered before (一人一档/一企一档), by data element key.
+
+    Kept and reused only while the applicant consents to ConsentScope.PROFILE; withdrawing it deletes the rows."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_values")
     key = models.CharField(_("data element key"), max_length=80)  # DataElement.key, e.g. applicant.mobile

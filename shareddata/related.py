@@ -21,8 +21,11 @@ Minimal necessity (最小必要), on top of consent per source (`services.prefil
   population registry, a birth (with the registry, to tell a newborn from an older child) or a death the health
   authority, a disability the disabled persons' federation.
   Without it, the section stays empty.
+- An enterprise's own records: its registration (市场主体库), premises (不动产登记 / 房屋租赁登记备案), vehicle
+  (机动车登记), and a construction project it builds (工改系统) — the last only for a form that asks which project
+  the connection is for (utility.project_name): a shop's connection is not the project's.
 - Not filled: the other party to a marriage being registered (spouse.*: no registry knows them as the applicant's
-  spouse before the marriage), agents, premises and everything else the applicant decides.
+  spouse before the marriage), agents and everything else the applicant decides.
 """
 
 from __future__ import annotations
@@ -57,10 +60,13 @@ SECTIONS: dict[str, dict[str, str]] = {
         "tax": RelatedPerson.SELF,
         "social_insurance": RelatedPerson.SELF,  # the enterprise's own registration as an employer
         "housing_fund": RelatedPerson.SELF,
+        "premises": RelatedPerson.SELF,  # the enterprise's own premises (不动产登记 or 房屋租赁登记备案 in its name)
+        "vehicle": RelatedPerson.SELF,  # the vehicle registered to the enterprise (机动车登记)
+        "utility": RelatedPerson.SELF,  # a construction project it is the construction unit of (工改系统)
     },
 }
 # The population registry's record of a person: applicant.<field> (see LocalDemoSource / demo_data.yaml)
-PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "hukou_address")
+PERSON_FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "hukou_address", "residence_address")
 SCHOOL_AGES = range(6, 16)  # compulsory education (义务教育): six on 31 August of the year of entry, up to fifteen
 
 
@@ -234,6 +240,8 @@ def related_values(family: Family, elements_by_section: dict[str, list], kind: s
         for scope in dict.fromkeys(e.source for e in elements):
             if not person.own and scope != ConsentScope.POPULATION:
                 continue  # another living adult: identity only
+            if scope == ConsentScope.CONSTRUCTION and not any(e.key == "utility.project_name" for e in elements):
+                continue  # a connection not for a construction project (a shop's): the project's figures are not its
             record = family.record(scope, person.id_number, section)
             for e in elements:
                 if e.source == scope and record.get(e.key):

@@ -24,6 +24,7 @@ from catalog.models import DataElement
 from core.errors import ConflictError, UserFacingError
 
 from .choices import ConsentScope, EventAction, PrefillSource
+from .derived import derive_values, inputs_for
 from .models import ApplicantProfileValue, Consent, SharedDataEvent
 from .related import Family, can_fill, related_values
 from .sources import LicenceRecord, get_source
@@ -42,6 +43,7 @@ SCOPES_FOR_KIND: dict[str, tuple[str, ...]] = {
         ConsentScope.DISABILITY,
         ConsentScope.EDUCATION,
         ConsentScope.REAL_ESTATE,
+        ConsentScope.PROFILE,
     ),
     AccountKind.LEGAL_PERSON: (
         ConsentScope.MARKET,
@@ -49,6 +51,10 @@ SCOPES_FOR_KIND: dict[str, tuple[str, ...]] = {
         ConsentScope.TAX,
         ConsentScope.SOCIAL_SECURITY,
         ConsentScope.HOUSING_FUND,
+        ConsentScope.REAL_ESTATE,  # the enterprise's premises: owned (不动产登记) or leased (房屋租赁登记备案)
+        ConsentScope.CONSTRUCTION,  # its construction projects (工改系统), for the utility connections they need
+        ConsentScope.VEHICLE,  # the vehicles registered to it (机动车登记)
+        ConsentScope.PROFILE,
     ),
     AccountKind.STAFF: (),
 }
@@ -115,20 +121,38 @@ def account_values(user: User, keys: Iterable[str]) -> dict[str, PrefilledValue]
 def prefill_for(user: User, element_keys: Iterable[str], *, include_profile: bool = True) -> dict[str, PrefilledValue]:
     """Values to pre-fill for the given data element keys.
 
-    From the applicant's profile (what they entered before), and from each source they currently consent to —
+    From the applicant's account (their own identity, always), from their profile (what they entered before: 一人一档,
+    only while they consent to it, ConsentScope.PROFILE), and from each source they currently consent to —
     only for elements whose dictionary source is that source, and only about the applicant themselves or their
     own related persons as `related` finds them (newborn and its parents, school-age child, ward, deceased close
     relative). An authoritative source's value wins over the profile and is marked authoritative (locked in the
     form); otherwise what the applicant entered wins. Window staff filing for a walk-in get no profile values
     (`include_profile=False`): the minimum a role needs.
+
+    Last, fields the law makes equal to another value of the same form (shareddata.derived.DERIVATIONS: the fire
+    safety responsible person is the legal representative…) get that value as an editable default, marked
+    PrefillSource.DERIVED, where nothing else filled them.
     """
-    keys = set(element_keys)
+    asked = set(element_keys)
+    keys = asked | inputs_for(asked)  # what the derivations need, read under the same rules, returned only if asked
+    result = _source_values(user, keys, include_profile=include_profile)
+    result.update(
+        {
+            key: PrefilledValue(value, PrefillSource.DERIVED, authoritative=False)
+            for key, value in derive_values(asked, {k: v.value for k, v in result.items()}).items()
+        }
+    )
+    return {key: value for key, value in result.items() if key in asked}
+
+
+def _source_values(user: User, keys: set[str], *, include_profile: bool) -> dict[str, PrefilledValue]:
     result: dict[str, PrefilledValue] = account_values(user, keys)  # the account's own identity, always
-    if include_profile:
+    consents = current_consents(user)
+    if include_profile and ConsentScope.PROFILE in consents:
         for pv in ApplicantProfileValue.objects.filter(user=user, key__in=keys):
             if not (pv.key in result and result[pv.key].authoritative):  # what they typed before, unless locked
                 result[pv.key] = PrefilledValue(pv.value, PrefillSource.PROFILE, authoritative=False)
-    consented = set(current_consents(user)) - {ConsentScope.E_LICENCE}
+    consented = set(consents) - {ConsentScope.E_LICENCE, ConsentScope.PROFILE}
     if not consented or not user.identity_number or not keys:
         return result
     by_section: dict[str, list[DataElement]] = {}
@@ -215,7 +239,12 @@ def do_grant_consent(user: User, scope: str, *, acting_user: User, purpose: str)
 
 @transaction.atomic
 def do_withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
-    """Withdraw a current consent; from now on nothing is read from that source for this applicant."""
+    """Withdraw a current consent; from now on nothing is read from that source for this applicant.
+
+    Withdrawing the profile consent (一人一档) also erases every value kept in the profile, in the same transaction,
+    recorded as its own event (which keys, not the values: the point is that they are gone).
+    """
+    User.objects.select_for_update().filter(pk=consent.user_id).first()  # serialised with do_remember_values
     consent = Consent.objects.select_for_update().select_related("user").get(pk=consent.pk)
     _check_self(consent.user, acting_user)
     if consent.withdrawn_at is not None:
@@ -236,15 +265,35 @@ def do_withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
         before=before,
         after=_snapshot(consent),
     )
+    if consent.scope == ConsentScope.PROFILE:
+        stored = ApplicantProfileValue.objects.filter(user=consent.user)
+        erased = sorted(stored.values_list("key", flat=True))
+        if erased:
+            stored.delete()
+            _record(
+                consent.user,
+                EventAction.ERASE_PROFILE,
+                acting_user=acting_user,
+                at=now,
+                consent=consent,
+                before={"keys": erased},
+                after={"keys": []},
+            )
     return consent
+
+
+def keeps_profile(user: User) -> bool:
+    """Whether the applicant currently lets us keep and reuse what they enter (一人一档)."""
+    return Consent.objects.filter(user=user, scope=ConsentScope.PROFILE, withdrawn_at__isnull=True).exists()
 
 
 @transaction.atomic
 def do_remember_values(user: User, values: dict[str, Any], *, acting_user: User) -> list[str]:
     """Keep what the applicant entered in their profile, by data element key; returns the keys that changed.
 
-    Pass what the applicant typed, not values a source supplied. Empty values are skipped (an empty field does not
-    erase what they entered before). Unknown keys are a programming error.
+    Only while the applicant consents to their profile (ConsentScope.PROFILE): without it nothing is kept and []
+    is returned. Pass what the applicant typed, not values a source supplied. Empty values are skipped (an empty
+    field does not erase what they entered before). Unknown keys are a programming error.
     """
     _check_self(user, acting_user)
     entered = {key: str(value).strip() for key, value in values.items() if value is not None and str(value).strip()}
@@ -252,6 +301,9 @@ def do_remember_values(user: User, values: dict[str, Any], *, acting_user: User)
     unknown = sorted(set(entered) - known)
     if unknown:
         raise ValueError(f"Unknown data element keys: {', '.join(unknown)}")
+    User.objects.select_for_update().filter(pk=user.pk).first()  # serialised with granting and withdrawing
+    if not keeps_profile(user):
+        return []
     stored = {pv.key: pv for pv in ApplicantProfileValue.objects.select_for_update().filter(user=user, key__in=entered)}
     before: dict[str, str | None] = {}
     after: dict[str, str] = {}

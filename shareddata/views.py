@@ -47,7 +47,19 @@ SCOPE_DESCRIPTIONS = {
     ConsentScope.REAL_ESTATE: gettext_lazy(
         "Real-estate titles and the property they cover, held by the real-estate registration agency."
     ),
-    ConsentScope.TAX: gettext_lazy("Your enterprise's tax registration and tax devices, held by the tax authority."),
+    ConsentScope.TAX: gettext_lazy(
+        "Your enterprise's tax registration, basic deposit account, finance officer and tax devices, held by the tax "
+        "authority."
+    ),
+    ConsentScope.CONSTRUCTION: gettext_lazy(
+        "Your construction projects and the loads of their reviewed construction drawings, held by the construction "
+        "project approval system."
+    ),
+    ConsentScope.VEHICLE: gettext_lazy("Vehicles registered to you, held by the traffic police vehicle registry."),
+    ConsentScope.PROFILE: gettext_lazy(
+        "What you typed in your earlier applications on this platform: kept and offered again only while you "
+        "consent; withdrawing erases it."
+    ),
 }
 HISTORY_LENGTH = 50
 # What a consent given on this page is for; shown before the applicant consents, stored with the consent.

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from oneform.choices import display_value
+from shareddata.choices import ConsentScope
+from shareddata.services import do_grant_consent
 
 from .conftest import FOOD, SIGN, at, item_of, restaurant_case, user
 
@@ -41,6 +43,8 @@ def test_display_value():
 
 def test_yes_no_answers_read_as_labels_for_the_department_the_window_and_the_applicant():
     with at("2026-11-24 10:00"):
+        enterprise = user("enterprise")  # keeps what it types (一人一档) only with that consent
+        do_grant_consent(enterprise, ConsentScope.PROFILE, acting_user=enterprise, purpose="一人一档")
         case = restaurant_case({"food.online_sales": "false", "signboard.lighting": "true"})
         food = client_of("xinxiang_rev_market").get(reverse("approvals:task", args=[item_of(case, FOOD).pk]))
         sign = client_of("xinxiang_rev_housing_construction").get(

@@ -13,8 +13,9 @@ from core.errors import UserFacingError
 from materials.services import do_upload_material
 from oneform.models import ApplicationDraft
 from oneform.services import do_save_draft
+from shareddata.choices import ConsentScope
 from shareddata.models import SharedDataEvent
-from shareddata.services import do_remember_values
+from shareddata.services import do_grant_consent, do_remember_values
 
 from .conftest import RESTAURANT_ANSWERS, pdf
 from .test_window_views import RESTAURANT_QUERY, WINDOW, intake_url, legal_person
@@ -48,6 +49,7 @@ def test_staff_never_see_or_change_the_applicants_online_draft(client_for, resta
 
 def test_staff_see_no_profile_values_of_the_account(client_for, restaurant_one_thing):
     enterprise = User.objects.get(username="enterprise")
+    do_grant_consent(enterprise, ConsentScope.PROFILE, acting_user=enterprise, purpose="一人一档")
     do_remember_values(enterprise, {AREA: "5678"}, acting_user=enterprise)
     own = client_for("enterprise").get(f"/apply/{restaurant_one_thing.code}/?{RESTAURANT_QUERY}").content.decode()
     assert 'value="5678"' in own  # the applicant's own form offers it

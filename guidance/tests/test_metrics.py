@@ -145,16 +145,29 @@ def test_each_one_thing_is_measured_for_the_person_who_would_file_it():
 @time_machine.travel("2026-11-23 10:00 +0800", tick=False)  # 张子涵 starts school in the coming school year
 def test_prefilled_share_counts_only_values_prefill_for_returns():
     by_name = {r["name"]: r for r in rows()}
-    for name in ("新生儿出生", "身后一件事", "退休", "教育入学", "结婚登记一件事", "开办餐饮店"):
+    for name in ("新生儿出生", "身后一件事", "退休", "教育入学", "结婚登记一件事", "开办餐饮店", "水电气网联合报装"):
         one_thing = OneThing.objects.get(code=by_name[name]["code"], status=OneThingStatus.PUBLISHED)
         share, prefilled = prefilled_share_by_hand(one_thing, demo_applicant_for(one_thing))
         assert by_name[name]["prefilled_share"] == share, name
         assert all(p.value for p in prefilled.values())
-    # where the sources exist, the 2024 national target (≥ 50% of form fields generated) is met honestly
-    for name in ("身后一件事", "退休", "教育入学"):
-        assert by_name[name]["prefilled_share"] >= 0.5, name
-    # (新生儿出生 falls just short, 15 of 31: the newborn's name and certificate number come with 首签, one of its
-    # own items, and the rest are the parents' to decide)
+
+
+# Below the target, and why (docs/shared-data.md, "Reform metrics"): no source a county has holds the rest.
+SHORT_OF_THE_TARGET = {
+    "水电气网联合报装",  # the outside works (外线工程), the telecom choice and the crossings are planned, not recorded
+    "我要开火锅店",  # the shop's signboard, food items, drainage and loads are decided for this shop, not recorded
+    "结婚登记一件事",  # the other party is no registry's relative before the marriage; the rest are choices
+}
+
+
+@time_machine.travel("2026-11-23 10:00 +0800", tick=False)  # 张子涵 starts school in the coming school year
+def test_the_national_target_holds_for_every_other_measured_one_thing():
+    """国发〔2024〕3号: ≥ 50% of form fields generated — computed through reform_metrics, for the demo applicant."""
+    by_name = {r["name"]: r for r in rows()}
+    assert SHORT_OF_THE_TARGET <= set(by_name)  # no stale exception hides a row
+    for name, row in by_name.items():
+        if name not in SHORT_OF_THE_TARGET:
+            assert row["prefilled_share"] >= 0.5, (name, row["prefilled_share"])
 
 
 def test_the_newborns_father_would_get_less_than_the_mother():
@@ -168,4 +181,6 @@ def test_the_newborns_father_would_get_less_than_the_mother():
         "mother.admission_date",
         "mother.discharge_date",
         "mother.insurance_type",
+        "mother.bank_name",  # her 社会保障卡金融账户, where 生育待遇 are paid
+        "mother.bank_account",
     }

@@ -365,6 +365,8 @@ def test_the_other_party_to_a_marriage_is_never_prefilled(citizen):
 
 
 def test_authoritative_related_values_are_locked_and_win_over_the_profile(citizen, retiree):
+    grant(citizen, ConsentScope.PROFILE)
+    grant(retiree, ConsentScope.PROFILE)
     do_remember_values(citizen, {"newborn.birth_weight": "3400", "newborn.name": "张小墨"}, acting_user=citizen)
     grant(citizen)
     grant(citizen, ConsentScope.HEALTH)
@@ -400,7 +402,8 @@ def test_the_enterprise_gets_its_own_tax_and_social_insurance_records(enterprise
 # ---------------------------------------------------------------- the applicant's profile (一人一档)
 
 
-def test_profile_values_need_no_consent_and_registry_values_win_when_authoritative(citizen):
+def test_profile_values_need_their_own_consent_and_registry_values_win_when_authoritative(citizen):
+    grant(citizen, ConsentScope.PROFILE)
     changed = do_remember_values(
         citizen,
         {"applicant.mobile": "13800000001", "applicant.name": "张小三", "applicant.email": ""},
@@ -411,6 +414,7 @@ def test_profile_values_need_no_consent_and_registry_values_win_when_authoritati
         **CITIZEN_ACCOUNT,  # the account's name is verified: what was typed before does not replace it
         "applicant.mobile": PrefilledValue("13800000001", PrefillSource.PROFILE, False),
     }
+    assert prefill_for(citizen, APPLICANT_KEYS, include_profile=False) == CITIZEN_ACCOUNT  # the window's view
     grant(citizen)
     values = prefill_for(citizen, APPLICANT_KEYS)
     assert values["applicant.name"] == PrefilledValue("张三", PrefillSource.POPULATION, True)
@@ -418,6 +422,7 @@ def test_profile_values_need_no_consent_and_registry_values_win_when_authoritati
 
 
 def test_the_applicants_own_entry_wins_over_a_non_authoritative_registry_value(enterprise):
+    grant(enterprise, ConsentScope.PROFILE)
     do_remember_values(enterprise, {"enterprise.industry": "快餐服务"}, acting_user=enterprise)
     grant(enterprise, ConsentScope.MARKET)
     assert prefill_for(enterprise, ["enterprise.industry"])["enterprise.industry"] == PrefilledValue(
@@ -426,6 +431,7 @@ def test_the_applicants_own_entry_wins_over_a_non_authoritative_registry_value(e
 
 
 def test_remembering_records_what_changed_once(citizen):
+    grant(citizen, ConsentScope.PROFILE)
     do_remember_values(citizen, {"applicant.occupation": "教师"}, acting_user=citizen)
     assert do_remember_values(citizen, {"applicant.occupation": "教师"}, acting_user=citizen) == []
     do_remember_values(citizen, {"applicant.occupation": "工程师"}, acting_user=citizen)
@@ -438,6 +444,7 @@ def test_remembering_records_what_changed_once(citizen):
 
 
 def test_unknown_keys_are_refused_and_nothing_is_stored(citizen):
+    grant(citizen, ConsentScope.PROFILE)
     with pytest.raises(ValueError, match="applicant.favourite_colour"):
         do_remember_values(
             citizen, {"applicant.mobile": "13800000001", "applicant.favourite_colour": "蓝"}, acting_user=citizen

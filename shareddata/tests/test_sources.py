@@ -129,6 +129,7 @@ def test_population_record_of_the_demo_citizen():
         "applicant.birth_date": "1990-03-07",
         "applicant.ethnicity": "汉族",
         "applicant.hukou_address": "河南省新乡市新乡县七里营镇演示村一组12号",
+        "applicant.residence_address": "河南省新乡市新乡县七里营镇演示村一组12号",  # 现住址 (lives at home)
     }
 
 
@@ -181,7 +182,7 @@ def test_births_and_department_records():
     assert older.certificate_number == older.values["newborn.birth_certificate_number"] == "T410631207"
     assert older.values["newborn.name"] == "张子涵"
     assert source.births_to(RETIREE_ID) == []
-    assert set(DEPARTMENT_SCOPES) == set(ConsentScope.values) - {"population", "market", "e_licence"}
+    assert set(DEPARTMENT_SCOPES) == set(ConsentScope.values) - {"population", "market", "e_licence", "profile"}
     assert source.lookup_record(ConsentScope.DISABILITY, "410721199208090015", "disabled") == {
         "disabled.card_number": "41072119920809001552",
         "disabled.category": "智力残疾",

@@ -52,6 +52,7 @@ def test_citizen_sees_each_source_and_what_it_supplies_about_whom(client_for):
     body = response.content.decode()
     assert "我的授权" in body
     assert all(f"<h2>{source}" in body for source in NATURAL_SOURCES)
+    assert f"<h2>{ConsentScope.PROFILE.label}" in body  # 一人一档, a consent like the others
     assert "市场主体库" not in body and "税务部门" not in body
     for supplied in ("公民身份号码", "户籍地址", "居民户口簿", "结婚证", "营业执照"):
         assert supplied in body  # 营业执照: one of the licence types the library holds
@@ -62,10 +63,11 @@ def test_citizen_sees_each_source_and_what_it_supplies_about_whom(client_for):
     assert "另一方姓名" not in body  # the other party to a marriage: not a relative the registries know
     health = section_of(body, "health")
     assert "出生医学证明编号" in health and "死亡日期" in health and "<strong>已故近亲属</strong>：" in health
-    assert body.count("同意授权") == len(NATURAL_SOURCES) and "/withdraw/" not in body
+    assert body.count("同意授权") == len(NATURAL_SOURCES) + 1 and "/withdraw/" not in body
     # the applicant sees what a consent is for before giving it, and that purpose is what is stored
-    assert body.count("用途：办理“一件事”时自动填写申请表，并以共享数据和电子证照代替相应材料。") == len(
-        NATURAL_SOURCES
+    assert (
+        body.count("用途：办理“一件事”时自动填写申请表，并以共享数据和电子证照代替相应材料。")
+        == len(NATURAL_SOURCES) + 1
     )
 
 
@@ -77,7 +79,10 @@ def test_enterprise_sees_the_market_registry_and_its_own_department_records(clie
     assert "<strong>本企业</strong>：" in social and "单位社会保险登记编号" in social
     assert "退休前参保身份" not in social  # a natural person's records
     assert "增值税纳税人类型" in section_of(body, "tax")
-    assert body.count("同意授权") == 5
+    assert str(ConsentScope.CONSTRUCTION.label) in body and "工程（项目）名称" in section_of(body, "construction")
+    assert "行驶证登记所有人" in section_of(body, "vehicle") and "经营场所地址" in section_of(body, "real_estate")
+    assert str(ConsentScope.PROFILE.label) in body
+    assert body.count("同意授权") == 9  # 市场主体库, 电子证照库, 税务, 社保, 公积金, 不动产, 工改, 机动车, 一人一档
 
 
 def test_a_new_source_is_granted_and_withdrawn_like_the_others(client_for, user_named):
@@ -145,6 +150,7 @@ def test_page_shows_profile_and_history_with_a_fixed_number_of_queries(client_fo
     client = client_for("citizen")
     with CaptureQueriesContext(connection) as empty:
         client.get(consents_url())
+    do_grant_consent(citizen, ConsentScope.PROFILE, acting_user=citizen, purpose=PURPOSE)
     do_remember_values(
         citizen, {"applicant.occupation": "教师", "applicant.residence_address": "演示路1号"}, acting_user=citizen
     )
@@ -156,6 +162,6 @@ def test_page_shows_profile_and_history_with_a_fixed_number_of_queries(client_fo
         response = client.get(consents_url())
     body = response.content.decode()
     assert "职业" in body and "教师" in body and "演示路1号" in body
-    assert body.count("/withdraw/") == 1  # the current e-licence consent
-    assert body.count("<td>撤回授权</td>") == 3 and body.count("<td>授权</td>") == 4 and "更新档案" in body
+    assert body.count("/withdraw/") == 2  # the current profile and e-licence consents
+    assert body.count("<td>撤回授权</td>") == 3 and body.count("<td>授权</td>") == 5 and "更新档案" in body
     assert len(full.captured_queries) == len(empty.captured_queries) <= 10

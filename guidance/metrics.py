@@ -5,8 +5,9 @@ Rows: every published, non-template, fully specified one-thing (Specification.FU
 
 Selection: the fullest situation the questionnaire allows (`fullest_answers`): question by question, in order and
 as they become visible, the option that brings in the most items (included minus excluded; ties: the first
-option). Both "before" and "after" are over this same selection, so the figures measure merging and data sharing,
-not the choice of items.
+option), after the answers that follow from who the demo applicant is (DEMO_ANSWERS_FOR_ONE_THING: the demo
+enterprise already holds its 营业执照). Both "before" and "after" are over this same selection, so the figures
+measure merging and data sharing, not the choice of items.
 
 Before (the selected items filed one by one)
     fields_before     form fields summed over the items (a field several items ask for counts once per item).
@@ -75,6 +76,12 @@ DEMO_APPLICANT_FOR_ONE_THING = {
     # 结婚登记一件事 stays with `citizen`: no demo applicant is unmarried. 张三 gets what an unmarried applicant would
     # (his own identity and marital status); the other party (spouse.*) is no registry's relative of the applicant
     # before the marriage, so nobody's figure would include it.
+}
+# Answers that follow from who the demo applicant is, given before the fullest situation is completed: the demo
+# enterprise (演示企业) is registered already and holds its 营业执照, so it opens a hotpot restaurant as an existing
+# enterprise; registering a new 个体工商户 would be filed by a natural person, not by this account.
+DEMO_ANSWERS_FOR_ONE_THING = {
+    "我要开火锅店": {"licence": "has_licence"},
 }
 PAPER_FORMS = (MaterialForm.ORIGINAL, MaterialForm.ORIGINAL_AND_COPY)
 CONSENT_PURPOSE = "改革前后效能比对（模拟，不保存）"
@@ -148,10 +155,11 @@ def _applicants_with_consent(usernames: set[str]) -> dict[str, tuple[User, froze
     return found
 
 
-def fullest_answers(one_thing: OneThing) -> dict[str, str]:
-    """Answer each visible question with the option that brings in the most items, until none is unanswered."""
+def fullest_answers(one_thing: OneThing, given: dict[str, str] | None = None) -> dict[str, str]:
+    """Answer each visible question with the option that brings in the most items, until none is unanswered;
+    questions in `given` keep the answer given."""
     options = {q.key: sorted(q.options.all(), key=lambda o: o.order) for q in one_thing.questions.all()}
-    answers: dict[str, str] = {}
+    answers: dict[str, str] = dict(given or {})
     for _ in range(len(options) + 1):
         pending = [q for q in build_notice(one_thing, answers).unanswered if q.key not in answers]
         if not pending:
@@ -177,7 +185,7 @@ def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMet
         "questions__options__require_materials",
         "questions__options__exempt_materials",
     )
-    answers = fullest_answers(one_thing)
+    answers = fullest_answers(one_thing, DEMO_ANSWERS_FOR_ONE_THING.get(one_thing.name))
     selected_pks = {line.pk for line in build_notice(one_thing, answers).selected_items}
     item_ids = [it.service_item_id for it in one_thing.items.all() if it.pk in selected_pks]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_result_holder'),
+        ('catalog', '0005_data_source_construction_vehicle'),
     ]
 
     operations = [

@@ -55,6 +55,18 @@ DEMO_APPLICANTS: list[dict] = [
         "identity": {"id_number": "410721196511030054", "mobile": "13800000004"},
     },
     {
+        "username": "engaged",
+        "kind": AccountKind.NATURAL_PERSON,
+        "name": "吴九",  # about to marry 郑十 in 民权县 (结婚登记一件事)
+        "identity": {"id_number": "411421199801060014", "mobile": "13800000005"},
+    },
+    {
+        "username": "engaged_partner",
+        "kind": AccountKind.NATURAL_PERSON,
+        "name": "郑十",  # the other party: consents from her own account to his application (共同申请)
+        "identity": {"id_number": "411421199809020025", "mobile": "13800000006"},
+    },
+    {
         "username": "enterprise",
         "kind": AccountKind.LEGAL_PERSON,
         "name": "新乡县演示餐饮有限公司",  # opening a restaurant (开办餐饮店)

@@ -17,6 +17,7 @@ from catalog.choices import ElementType
 
 from .services import produced_fields
 
+EXAMPLE_UTILITY_CREDIT_CODE = "91410721MA9F0PWR1P"  # made up, valid by GB 32100
 DISABILITY_CATEGORIES = ["视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾"]
 DISABILITY_LEVELS = ["一级", "二级", "三级", "四级"]
 
@@ -36,6 +37,16 @@ def example_produced_values(item: CaseItem) -> dict[str, str]:
             found[f.key] = body + ric.calc_check_digit(body + "0")  # it expects a number with a check digit
         elif f.type == ElementType.DATE:
             found[f.key] = today.isoformat()
+        elif f.type == ElementType.BOOLEAN:
+            found[f.key] = "false"
+        elif f.type in (ElementType.DECIMAL, ElementType.INTEGER):
+            found[f.key] = str(100 + sequence)
+        elif f.type == ElementType.CREDIT_CODE:
+            found[f.key] = EXAMPLE_UTILITY_CREDIT_CODE
+        elif f.key == "utility.works_unit_name":
+            found[f.key] = "国网新乡县供电公司（示例）"
+        elif f.type == ElementType.TEXT:
+            found[f.key] = "（示例）沿规划道路东侧人行道敷设，至用户红线处接入"
         elif f.key == "disabled.card_number":
             category = values.get("disabled.category", "")
             level = values.get("disabled.level", "")

@@ -48,6 +48,27 @@ class RefuseForm(forms.Form):
     reasons = _text(_("Reasons"), required=True, message=_("State the reasons for not accepting."))
 
 
+def _produced_field(f) -> forms.Field:
+    """The input for one value the result produces, by its data element's type (checked again in clean)."""
+    from catalog.choices import ElementType
+    from oneform.choices import BOOLEAN_VALUES
+
+    common = {
+        "label": f.label,
+        "error_messages": {"required": _("This field is required."), "invalid_choice": _("Choose one of the list.")},
+        "help_text": _("The applicant was not asked for it: this result produces it."),
+    }
+    if f.type == ElementType.BOOLEAN:
+        return forms.ChoiceField(choices=[("", "—")] + list(BOOLEAN_VALUES.items()), **common)
+    if f.type == ElementType.CHOICE and f.choices:
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in f.choices], **common)
+    if f.type == ElementType.DATE:
+        return forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if f.type == ElementType.TEXT:
+        return forms.CharField(max_length=f.max_length or 2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+    return forms.CharField(max_length=f.max_length or 200, **common)
+
+
 class ApproveForm(forms.Form):
     result_number = forms.CharField(label=_("Result number"), max_length=60, required=False)
     valid_until = forms.DateField(
@@ -64,12 +85,7 @@ class ApproveForm(forms.Form):
         fields = dict(self.fields)
         self.fields.clear()
         for name, f in self._produced.items():
-            self.fields[name] = forms.CharField(
-                label=f.label,
-                max_length=f.max_length or 200,
-                error_messages={"required": _("This field is required.")},
-                help_text=_("The applicant was not asked for it: this result produces it."),
-            )
+            self.fields[name] = _produced_field(f)
         self.fields.update(fields)
         if warnings:  # shown before the reviewer presses the button: what approving now would skip
             self.fields["confirm_reason"].help_text = _("Not yet done: %(warnings)s.") % {

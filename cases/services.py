@@ -262,7 +262,7 @@ def check_submission(draft: ApplicationDraft, *, paper_received: Iterable[str] =
     form = merge_form(one_thing, notice.selected_items)
     from shareddata.services import prefill_for
 
-    prefill = prefill_for(draft.user, form.keys)
+    prefill = prefill_for(draft.user, form.keys, one_thing_code=one_thing.code)
     values, _origin = effective_values(form.keys, draft.values, prefill)
     field_errors = validate_values(form, values)
     uploads = {u.material_type.key: u for u in draft.uploads.select_related("material_type")}

@@ -18,7 +18,8 @@ Before (the selected items filed one by one)
 
 After (the merged one-thing for its demo applicant — the person who would file it, `demo_applicant_for`: by name
 where the demo data has that person, else `citizen` for natural persons and `enterprise` for legal persons — with
-consent granted to every source that applicant may use)
+consent granted to every source that applicant may use, and for a one-thing filed together with another person,
+that person's consent to the applicant's form using their data: DEMO_PARTY_FOR_ONE_THING)
     fields_after      distinct data elements over the items (one merged form), less those another selected item's
                       result produces (not asked: the department enters them when it approves that item).
     prefilled_share   share of fields_after that `prefill_for` actually returns a value for this applicant (from
@@ -54,7 +55,7 @@ from catalog.choices import (
 from catalog.models import ItemFormField, ItemMaterial, OneThing
 from oneform.services import merge_form
 from shareddata.choices import LicenceStatus, PrefillSource
-from shareddata.services import do_grant_consent, prefill_for, scopes_for
+from shareddata.services import do_grant_consent, do_grant_party_consent, prefill_for, scopes_for
 from shareddata.sources import get_source
 
 from .choices import MaterialStatus
@@ -73,10 +74,11 @@ DEMO_APPLICANT_FOR_ONE_THING = {
     "退休": "retiree",  # 孙七, reaching retirement age (张三 is 36)
     "残疾人服务": "retiree",  # 孙七, guardian of his son 孙明 (智力残疾二级, same household)
     "身后一件事": "retiree",  # 孙七, whose father 孙守义 died
-    # 结婚登记一件事 stays with `citizen`: no demo applicant is unmarried. 张三 gets what an unmarried applicant would
-    # (his own identity and marital status); the other party (spouse.*) is no registry's relative of the applicant
-    # before the marriage, so nobody's figure would include it.
+    "结婚登记一件事": "engaged",  # 吴九 (民权县, unmarried); the other party 郑十 consents to his form using her data
 }
+# One-things filed together with another person (共同申请): the other party, who consents from their own account to
+# the applicant's form using their data (shareddata.PartyConsent), as they would before the two go to register.
+DEMO_PARTY_FOR_ONE_THING = {"结婚登记一件事": "engaged_partner"}  # 郑十
 # Answers that follow from who the demo applicant is, given before the fullest situation is completed: the demo
 # enterprise (演示企业) is registered already and holds its 营业执照, so it opens a hotpot restaurant as an existing
 # enterprise; registering a new 个体工商户 would be filed by a natural person, not by this account.
@@ -193,7 +195,17 @@ def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMet
     field_counts = dict(fields.values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
     # the merged form as asked: without the values another selected item's result produces (出生医学证明编号)
     element_keys = set(merge_form(one_thing, selected_pks).keys)
-    prefilled = prefill_for(user, element_keys)
+    party = DEMO_PARTY_FOR_ONE_THING.get(one_thing.name)
+    if party:  # rolled back with the other consents
+        other = User.objects.get(username=party)
+        do_grant_party_consent(
+            other,
+            applicant_name=user.display_name,
+            applicant_id_number=user.id_number,
+            one_thing_code=one_thing.code,
+            acting_user=other,
+        )
+    prefilled = prefill_for(user, element_keys, one_thing_code=one_thing.code)
     # a source replaces materials only where it holds this applicant's records: it supplied some of the form
     supplying = frozenset(p.source for p in prefilled.values()) - {PrefillSource.PROFILE}
     notice = build_notice(one_thing, answers, held_licence_types=held, shared_sources=supplying)

@@ -23,7 +23,7 @@ from core.errors import UserFacingError
 from guidance import queries as guidance_queries
 from guidance.forms import GuideQuery
 from guidance.services import PersonalNotice
-from shareddata.services import PrefilledValue, prefill_for
+from shareddata.services import PARTY_SECTIONS, PrefilledValue, current_party_consent, prefill_for
 
 from . import services
 from .choices import BOOLEAN_VALUES
@@ -75,7 +75,7 @@ def _page(request: HttpRequest, code: str) -> Page:
         query = GuideQuery.from_querydict(request.GET)
     notice = query.notice(one_thing)[0]
     form = services.merge_form(one_thing, notice.selected_items)
-    prefill = prefill_for(user, form.keys)
+    prefill = prefill_for(user, form.keys, one_thing_code=one_thing.code)
     return Page(one_thing, notice, form, draft, prefill, GuideQuery.canonical(notice))
 
 
@@ -123,6 +123,11 @@ def _render(request: HttpRequest, page: Page, errors: dict[str, str], status: in
         "report_url": page.url("report"),
         "guide_url": reverse("guidance:guide", args=[page.one_thing.code]) + (f"?{page.query}" if page.query else ""),
         "report_form": ReportWrongForm(),
+        "party_consent": (
+            current_party_consent(request.user, page.one_thing.code)
+            if any(s.key in PARTY_SECTIONS for s in page.form.sections)
+            else None
+        ),
     }
     return render(request, "oneform/form.html", context, status=status)
 

@@ -55,6 +55,7 @@ class PrefillSource(models.TextChoices):
     TAX = "tax", _("Tax authority")  # 税务部门
     CONSTRUCTION = "construction", _("Construction project approval system")  # 工改系统
     VEHICLE = "vehicle", _("Vehicle registration (traffic police)")  # 公安交管：机动车登记
+    PARTY = "party", _("The other party, with their consent")  # 共同申请的另一方本人授权
     DERIVED = "derived", _("Generated from other information on this form")  # 由本表其他信息生成（可修改）
 
 
@@ -91,4 +92,6 @@ class EventAction(models.TextChoices):
     WITHDRAW_CONSENT = "withdraw_consent", _("Consent withdrawn")  # 撤回授权
     REMEMBER_VALUES = "remember_values", _("Profile updated")  # 更新一人一档
     ERASE_PROFILE = "erase_profile", _("Profile erased")  # 删除一人一档（撤回授权）
+    GRANT_PARTY_CONSENT = "grant_party", _("Co-applicant consent granted")  # 授权对方在共同申请中使用本人信息
+    WITHDRAW_PARTY_CONSENT = "withdraw_party", _("Co-applicant consent withdrawn")
     OPEN_WALK_IN = "open_walk_in", _("Application opened at the window")  # 窗口帮办代办：调取申请人信息

@@ -198,6 +198,41 @@ class Consent(models.Model):
         return self.withdrawn_at is None
 
 
+class PartyConsent(models.Model):
+    """共同申请: a person lets one named applicant's form use their own data for one one-thing — the other party to a
+    marriage being registered, whom no registry knows as the applicant's relative yet. They grant it themselves, from
+    their own account (他人信息须经本人同意, 个人信息保护法 第十三条、第十四条); current until withdrawn.
+
+    What it supplies, for the form section `section` only: their account's identity (name, ID number, mobile) and
+    their own records in the population registry and the civil-affairs marriage records (their household address,
+    their marital status) — shareddata.services.party_values."""
+
+    grantor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="party_consents_given")
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="party_consents_received"
+    )
+    one_thing_code = models.CharField(_("one-thing"), max_length=40)  # OneThing.code: every version of it
+    section = models.CharField(_("form section"), max_length=40, default="spouse")
+    purpose = models.TextField(_("purpose"))
+    granted_at = models.DateTimeField(_("granted at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("co-applicant consent")
+        verbose_name_plural = _("co-applicant consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grantor", "grantee", "one_thing_code"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="party_consent_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantor} → {self.grantee} · {self.one_thing_code}"
+
+
 class ApplicantProfileValue(models.Model):
     """What the applicant entered before (一人一档/一企一档), by data element key.
 
@@ -225,6 +260,9 @@ class SharedDataEvent(ChainedEvent):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shared_data_events"
     )  # the applicant whose consent or profile it is
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    party_consent = models.ForeignKey(
+        PartyConsent, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

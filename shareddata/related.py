@@ -24,8 +24,10 @@ Minimal necessity (最小必要), on top of consent per source (`services.prefil
 - An enterprise's own records: its registration (市场主体库), premises (不动产登记 / 房屋租赁登记备案), vehicle
   (机动车登记), and a construction project it builds (工改系统) — the last only for a form that asks which project
   the connection is for (utility.project_name): a shop's connection is not the project's.
-- Not filled: the other party to a marriage being registered (spouse.*: no registry knows them as the applicant's
-  spouse before the marriage), agents and everything else the applicant decides.
+- The other party to a marriage being registered (spouse.*) is no registry's relative of the applicant before the
+  marriage: their section is filled only from their own consent, given from their own account for this applicant
+  and this one-thing (共同申请, services.party_values), never from the applicant's consents.
+- Not filled: agents and everything else the applicant decides.
 """
 
 from __future__ import annotations

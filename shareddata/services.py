@@ -25,7 +25,7 @@ from core.errors import ConflictError, UserFacingError
 
 from .choices import ConsentScope, EventAction, PrefillSource
 from .derived import derive_values, inputs_for
-from .models import ApplicantProfileValue, Consent, SharedDataEvent
+from .models import ApplicantProfileValue, Consent, PartyConsent, SharedDataEvent
 from .related import Family, can_fill, related_values
 from .sources import LicenceRecord, get_source
 
@@ -103,6 +103,8 @@ ACCOUNT_IDENTITY = {
         "agent.name": ("agent_name", False),
         "agent.id_number": ("agent_id_number", False),
         "agent.mobile": ("mobile", False),
+        # the person filing for the enterprise is its contact: 联系人手机号码 of the connection items
+        "applicant.mobile": ("mobile", False),
     },
 }
 
@@ -118,7 +120,9 @@ def account_values(user: User, keys: Iterable[str]) -> dict[str, PrefilledValue]
     return found
 
 
-def prefill_for(user: User, element_keys: Iterable[str], *, include_profile: bool = True) -> dict[str, PrefilledValue]:
+def prefill_for(
+    user: User, element_keys: Iterable[str], *, include_profile: bool = True, one_thing_code: str = ""
+) -> dict[str, PrefilledValue]:
     """Values to pre-fill for the given data element keys.
 
     From the applicant's account (their own identity, always), from their profile (what they entered before: 一人一档,
@@ -132,10 +136,21 @@ def prefill_for(user: User, element_keys: Iterable[str], *, include_profile: boo
     Last, fields the law makes equal to another value of the same form (shareddata.derived.DERIVATIONS: the fire
     safety responsible person is the legal representative…) get that value as an editable default, marked
     PrefillSource.DERIVED, where nothing else filled them.
+
+    For a one-thing filed together with another person (`one_thing_code`; the other party to a marriage), that
+    person's section is filled from their own data once they consented from their own account (party_values).
     """
     asked = set(element_keys)
     keys = asked | inputs_for(asked)  # what the derivations need, read under the same rules, returned only if asked
     result = _source_values(user, keys, include_profile=include_profile)
+    if one_thing_code:
+        for key, value in party_values(user, keys, one_thing_code).items():
+            if key not in result or not result[key].authoritative:
+                result[key] = value
+    if CHILDREN_KEY in asked and CHILDREN_KEY not in result:
+        count = _children_count(user, one_thing_code)
+        if count is not None:
+            result[CHILDREN_KEY] = PrefilledValue(str(count), PrefillSource.POPULATION, authoritative=False)
     result.update(
         {
             key: PrefilledValue(value, PrefillSource.DERIVED, authoritative=False)
@@ -169,6 +184,160 @@ def _source_values(user: User, keys: set[str], *, include_profile: bool) -> dict
             continue  # the applicant's own later entry wins over a non-authoritative value
         result[key] = PrefilledValue(value, scope, authoritative=authoritative[key])
     return result
+
+
+# ---------------------------------------------------------------- 共同申请: the other party's own consent
+
+PARTY_SECTIONS = ("spouse",)  # form sections about another adult who files with the applicant
+# what the other party's account says about them: element field -> (account attribute, shown locked)
+PARTY_IDENTITY = {"name": ("display_name", True), "id_number": ("id_number", True), "mobile": ("mobile", False)}
+# their own records a co-applicant consent lets the platform read for that section (renamed from applicant.*)
+PARTY_SCOPES = (ConsentScope.POPULATION, ConsentScope.CIVIL_AFFAIRS)
+
+
+CHILDREN_KEY = "childbearing.existing_children"  # 夫妻现有子女数 (生育登记)
+
+
+def _children_count(user: User, one_thing_code: str) -> int | None:
+    """How many children the population registry's family relations give the applicant and, when they consented to
+    this application, the other party (each child once); None without the applicant's consent to the registry."""
+    from .choices import Relation
+
+    if ConsentScope.POPULATION not in current_consents(user) or not user.id_number:
+        return None
+    source = get_source()
+    people = [user.id_number]
+    party = current_party_consent(user, one_thing_code) if one_thing_code else None
+    if party is not None and party.grantor.id_number:
+        people.append(party.grantor.id_number)
+    return len({r.id_number for p in people for r in source.relatives_of(p) if r.relation == Relation.CHILD})
+
+
+def party_one_things():
+    """The published one-things whose form has a section about a co-applicant (PARTY_SECTIONS), by name."""
+    from catalog.choices import OneThingStatus
+    from catalog.models import OneThing
+
+    return (
+        OneThing.objects.filter(
+            status=OneThingStatus.PUBLISHED,
+            is_template=False,
+            items__service_item__form_fields__data_element__section__in=PARTY_SECTIONS,
+        )
+        .select_related("region")
+        .distinct()
+        .order_by("name", "region__code")
+    )
+
+
+def current_party_consent(grantee: User, one_thing_code: str) -> PartyConsent | None:
+    return (
+        PartyConsent.objects.filter(grantee=grantee, one_thing_code=one_thing_code, withdrawn_at__isnull=True)
+        .select_related("grantor")
+        .first()
+    )
+
+
+def party_values(user: User, keys: Iterable[str], one_thing_code: str) -> dict[str, PrefilledValue]:
+    """The co-applicant's section of this form, from the person who consented to it for this applicant and this
+    one-thing: their account's identity, their population record and their marital status (PARTY_SCOPES)."""
+    wanted = {k for k in keys if k.split(".", 1)[0] in PARTY_SECTIONS}
+    consent = current_party_consent(user, one_thing_code) if wanted else None
+    if consent is None:
+        return {}
+    other, section = consent.grantor, consent.section
+    found: dict[str, PrefilledValue] = {}
+    for field, (attribute, locked) in PARTY_IDENTITY.items():
+        value = str(getattr(other, attribute, "") or "").strip()
+        if f"{section}.{field}" in wanted and value:
+            found[f"{section}.{field}"] = PrefilledValue(value, PrefillSource.PARTY, authoritative=locked)
+    elements = {e.key: e for e in DataElement.objects.filter(key__in=wanted, source__in=PARTY_SCOPES)}
+    if not elements or not other.id_number:
+        return found
+    source = get_source()
+    records = {
+        ConsentScope.POPULATION: source.lookup_person(other.id_number) or {},
+        ConsentScope.CIVIL_AFFAIRS: source.lookup_record(ConsentScope.CIVIL_AFFAIRS, other.id_number, "applicant")
+        or {},
+    }
+    for key, element in elements.items():
+        value = records.get(element.source, {}).get("applicant." + key.split(".", 1)[1], "")
+        if value and key not in found:
+            found[key] = PrefilledValue(str(value), PrefillSource.PARTY, authoritative=element.authoritative)
+    return found
+
+
+def _party_snapshot(consent: PartyConsent) -> dict[str, Any]:
+    return {
+        "grantee": consent.grantee_id,
+        "one_thing": consent.one_thing_code,
+        "section": consent.section,
+        "granted_at": consent.granted_at.isoformat(),
+        "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+    }
+
+
+@transaction.atomic
+def do_grant_party_consent(
+    grantor: User, *, applicant_name: str, applicant_id_number: str, one_thing_code: str, acting_user: User
+) -> PartyConsent:
+    """The other party lets the named applicant's form for this one-thing use their identity and their population
+    and marriage records. The applicant is named by name and 公民身份号码 (both must match an applicant's account;
+    the same answer whether the number is unknown or the name differs). Granting again changes nothing."""
+    from core.validators import normalize_id_number
+
+    _check_self(grantor, acting_user)
+    if grantor.kind != AccountKind.NATURAL_PERSON:
+        raise UserFacingError(_("Only a natural person can apply together with another person."))
+    one_thing = party_one_things().filter(code=one_thing_code).first()
+    if one_thing is None:
+        raise UserFacingError(_("Choose the one-thing you apply for together."))
+    number, name = normalize_id_number(applicant_id_number), (applicant_name or "").strip()
+    grantee = User.objects.filter(kind=AccountKind.NATURAL_PERSON, is_active=True, id_number=number).first()
+    if grantee is not None and grantee.pk == grantor.pk:
+        raise UserFacingError(_("Name the other person: you cannot consent to your own application."))
+    if grantee is None or not name or grantee.display_name != name:
+        raise UserFacingError(
+            _("No applicant with this name and citizen ID number has an account; check both, or ask them to register.")
+        )
+    User.objects.select_for_update().filter(pk=grantor.pk).first()  # one grant at a time per person
+    existing = PartyConsent.objects.filter(
+        grantor=grantor, grantee=grantee, one_thing_code=one_thing.code, withdrawn_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    consent = PartyConsent.objects.create(
+        grantor=grantor,
+        grantee=grantee,
+        one_thing_code=one_thing.code,
+        section=PARTY_SECTIONS[0],
+        purpose=_("Apply together for “%(name)s”: %(applicant)s's form may use my identity and my population and "
+                  "marriage records.") % {"name": one_thing.name, "applicant": grantee.display_name},
+        granted_at=now,
+    )  # fmt: skip
+    SharedDataEvent.objects.create(
+        subject=grantor, party_consent=consent, action=EventAction.GRANT_PARTY_CONSENT, actor=acting_user,
+        actor_label=str(acting_user), at=now, before=None, after=_party_snapshot(consent),
+    )  # fmt: skip
+    return consent
+
+
+@transaction.atomic
+def do_withdraw_party_consent(consent: PartyConsent, *, acting_user: User) -> PartyConsent:
+    """From now on the applicant's form no longer gets the other party's data (what was filed stays filed)."""
+    consent = PartyConsent.objects.select_for_update().select_related("grantor").get(pk=consent.pk)
+    _check_self(consent.grantor, acting_user)
+    if consent.withdrawn_at is not None:
+        raise ConflictError(_("This consent was already withdrawn."))
+    before = _party_snapshot(consent)
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    SharedDataEvent.objects.create(
+        subject=consent.grantor, party_consent=consent, action=EventAction.WITHDRAW_PARTY_CONSENT, actor=acting_user,
+        actor_label=str(acting_user), at=consent.withdrawn_at, before=before, after=_party_snapshot(consent),
+    )  # fmt: skip
+    return consent
 
 
 def licences_for(user: User) -> list[LicenceRecord]:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +17,8 @@ from oneform.choices import display_value
 
 from . import related, services
 from .choices import ConsentScope, RelatedPerson
-from .models import ApplicantProfileValue, SharedDataEvent
+from .forms import PartyConsentForm
+from .models import ApplicantProfileValue, PartyConsent, SharedDataEvent
 
 # What each source is; what it supplies, and about whom, is read from the data dictionary and shareddata.related.
 SCOPE_DESCRIPTIONS = {
@@ -74,7 +76,7 @@ def _applicant(request: HttpRequest):
 
 
 @login_required
-def my_consents(request: HttpRequest) -> HttpResponse:
+def my_consents(request: HttpRequest, party_form=None, status: int = 200) -> HttpResponse:
     """My consents (我的授权): each source, what it supplies, grant or withdraw; my profile; the history."""
     user = _applicant(request)
     scopes = services.scopes_for(user)
@@ -116,10 +118,72 @@ def my_consents(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "profile": [(element_names.get(pv.key, pv.key), display_value(pv.value), pv) for pv in profile],
-            "events": SharedDataEvent.objects.filter(subject=user).select_related("consent")[:HISTORY_LENGTH],
+            "events": SharedDataEvent.objects.filter(subject=user).select_related("consent", "party_consent__grantee")[
+                :HISTORY_LENGTH
+            ],
             "purpose": CONSENT_PURPOSE,
+            **_party_context(user, party_form),
         },
+        status=status,
     )
+
+
+def _party_context(user, form=None) -> dict:
+    """共同申请: the consents this person gave another applicant, the ones given to them, and the form to give one."""
+    if user.kind != AccountKind.NATURAL_PERSON:
+        return {}
+    one_things = list(services.party_one_things())
+    names = {ot.code: ot.name for ot in one_things}
+    given = list(PartyConsent.objects.filter(grantor=user, withdrawn_at__isnull=True).select_related("grantee"))
+    received = list(PartyConsent.objects.filter(grantee=user, withdrawn_at__isnull=True).select_related("grantor"))
+    return {
+        "party_form": form or PartyConsentForm(one_things=one_things),
+        "party_given": [(c, names.get(c.one_thing_code, c.one_thing_code)) for c in given],
+        "party_received": [(c, names.get(c.one_thing_code, c.one_thing_code)) for c in received],
+    }
+
+
+@login_required
+@require_POST
+def grant_party_consent(request: HttpRequest) -> HttpResponse:
+    """The other party consents, from their own account, to the named applicant's form using their data."""
+    user = _applicant(request)
+    form = PartyConsentForm(request.POST, one_things=list(services.party_one_things()))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent = services.do_grant_party_consent(
+                user,
+                applicant_name=data["applicant_name"],
+                applicant_id_number=data["applicant_id_number"],
+                one_thing_code=data["one_thing"],
+                acting_user=user,
+            )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s's application can now use your information.") % {"name": consent.grantee.display_name},
+            )
+            return redirect(reverse("shareddata:consents") + "#party")
+    return my_consents(request, party_form=form, status=400)
+
+
+@login_required
+@require_POST
+def withdraw_party_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
+    user = _applicant(request)
+    consent = PartyConsent.objects.filter(grantor=user, pk=consent_id).first()
+    if consent is None:
+        raise Http404  # another person's, or none: the same answer
+    try:
+        services.do_withdraw_party_consent(consent, acting_user=user)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You withdrew your consent."))
+    return redirect(reverse("shareddata:consents") + "#party")
 
 
 @login_required

@@ -48,8 +48,8 @@ def test_loading_twice_changes_nothing_and_the_second_run_writes_nothing():
     with CaptureQueriesContext(connection) as second_run:
         second = load_demo_shared_data()
     assert first == second
-    assert (first.people, first.enterprises, first.licences) == (9, 1, 14)
-    assert (first.relations, first.births, first.records) == (7, 2, 28)
+    assert (first.people, first.enterprises, first.licences) == (11, 1, 16)
+    assert (first.relations, first.births, first.records) == (7, 2, 30)
     assert snapshot() == before
     assert writes(second_run.captured_queries) == []
 
@@ -171,7 +171,7 @@ def test_a_bad_file_writes_nothing_and_names_every_problem(tmp_path):
 def test_command_reports_and_refuses_a_bad_file(tmp_path):
     out = StringIO()
     call_command("load_demo_shared_data", stdout=out)
-    assert "人口库 9 人（家庭关系 7 条）" in out.getvalue() and "出生登记 2 条，部门记录 28 条" in out.getvalue()
+    assert "人口库 11 人（家庭关系 7 条）" in out.getvalue() and "出生登记 2 条，部门记录 30 条" in out.getvalue()
     with pytest.raises(CommandError, match="未写入任何内容"):
         call_command(
             "load_demo_shared_data", file=str(write(tmp_path, {"people": ["not a mapping"]})), stderr=StringIO()

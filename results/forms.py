@@ -39,6 +39,39 @@ class DeliveryChoiceForm(forms.Form):
         self.fields["method"].choices = [(m, DeliveryMethod(m).label) for m in methods]
 
 
+def filing_delivery_form(one_thing, values: dict, data=None) -> DeliveryChoiceForm:
+    """How the applicant wants the results, asked when filing (online or at the window; it can be changed on the
+    case page until delivery starts): everything together at the window if offered, and the postal address typed in
+    the one form's 送达 section, if it had one. Prefixed "delivery" to sit beside the filing form's own fields."""
+    from .services import methods_offered_by
+
+    methods = methods_offered_by(one_thing)
+    initial = {
+        "mode": DeliveryMode.UNIFIED,
+        "method": DeliveryMethod.WINDOW if DeliveryMethod.WINDOW in methods else methods[0],
+        "address": values.get("delivery.address", ""),
+        "recipient": values.get("delivery.recipient", ""),
+        "phone": values.get("delivery.recipient_mobile", ""),
+    }
+    return DeliveryChoiceForm(data, initial=initial, methods=methods, prefix="delivery")
+
+
+def choose_delivery_from(form: DeliveryChoiceForm, case, *, acting_user, ip) -> None:
+    """do_choose_delivery with what the (valid) filing form holds; FieldErrors go back beside its fields."""
+    from .services import FieldErrors, do_choose_delivery
+
+    data = form.cleaned_data
+    try:
+        do_choose_delivery(
+            case, data["mode"], data["method"], data["address"], data["recipient"], data["phone"],
+            acting_user=acting_user, ip=ip,
+        )  # fmt: skip
+    except FieldErrors as exc:
+        for name, message in exc.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        raise
+
+
 class RecordDeliveryForm(forms.Form):
     items = forms.MultipleChoiceField(
         label=_("Results handed over"),

@@ -432,6 +432,7 @@ def test_only_the_staffs_own_regions_one_things_are_offered(client_for):
 def intake_post(one_thing, *, action: str = "file", paper=(PAPER_MATERIAL,), values=None, **extra) -> dict:
     """The intake form as the staff member fills it: every field, a scan of each material but the paper and 容缺."""
     data = {"action": action, "submission_key": "window-test", **(values or restaurant_values(one_thing))}
+    data |= {"delivery-mode": "unified", "delivery-method": "window"}  # how the applicant receives the results
     data["paper"] = list(paper)
     for key in ["business_licence", "application_form", "food_equipment_process", "premises_layout",
                 "health_certificate", "legal_person_id_card"]:  # fmt: skip
@@ -610,3 +611,24 @@ def test_updating_the_situation_keeps_what_was_typed(client_for, restaurant_one_
     # without a query string the page resumes from the draft's answers
     resumed = client.get(intake_url(client, query=""))
     assert resumed.context["notice"].answers["dine_in"] == "dining_inspection"
+
+
+def test_the_walk_in_says_how_the_applicant_receives_the_results(client_for, restaurant_one_thing):
+    """Issue 10 part 5 at the window: chosen when filing; a choice the one-thing cannot honour files nothing."""
+    client = client_for(WINDOW)
+    page = client.get(intake_url(client)).content.decode()
+    assert 'name="delivery-mode"' in page and 'name="delivery-method"' in page
+    url = intake_url(client)
+    no_address = intake_post(restaurant_one_thing, **{"delivery-method": "post"})
+    refused = client.post(url, no_address)
+    assert refused.status_code == 400 and not Case.objects.exists()
+    by_post = intake_post(
+        restaurant_one_thing,
+        **{"delivery-method": "post", "delivery-address": "新乡县人民路1号", "delivery-recipient": "王五",
+           "delivery-phone": "13800000000"},
+    )  # fmt: skip
+    assert client.post(url, by_post).status_code == 302
+    case = Case.objects.get()
+    assert (case.delivery_choice.method, case.delivery_choice.address) == ("post", "新乡县人民路1号")
+    chosen = case.events.get(action=CaseAction.CHOOSE_DELIVERY)
+    assert (chosen.actor.username, chosen.channel) == (WINDOW, "window")

@@ -90,23 +90,9 @@ def _submit_materials(check: services.SubmissionCheck, missing: dict[str, str]) 
 
 
 def _delivery_form(one_thing, draft: ApplicationDraft, data=None):
-    """How the applicant wants the results (统一/分别领取; window, post, download), chosen when filing; it can be
-    changed on the case page until delivery starts. Starts from everything together at the window (if offered) and
-    the postal address typed in the one form's 送达 section, if it had one."""
-    from results.choices import DeliveryMode
-    from results.forms import DeliveryChoiceForm
-    from results.services import methods_offered_by
+    from results.forms import filing_delivery_form
 
-    methods = methods_offered_by(one_thing)
-    values = draft.values or {}
-    initial = {
-        "mode": DeliveryMode.UNIFIED,
-        "method": "window" if "window" in methods else methods[0],
-        "address": values.get("delivery.address", ""),
-        "recipient": values.get("delivery.recipient", ""),
-        "phone": values.get("delivery.recipient_mobile", ""),
-    }
-    return DeliveryChoiceForm(data, initial=initial, methods=methods, prefix="delivery")
+    return filing_delivery_form(one_thing, draft.values or {}, data)
 
 
 def _render_submit(
@@ -163,29 +149,18 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     if not key:
         messages.error(request, _("The submission could not be identified; reload the page and submit again."))
         return redirect("cases:submit", code=one_thing.code)
-    from results.services import FieldErrors, do_choose_delivery
+    from results.forms import choose_delivery_from
+    from results.services import FieldErrors
 
     delivery = _delivery_form(one_thing, draft, request.POST)
     if not delivery.is_valid():
         messages.error(request, _("Please say how you want to receive the results."))
         return _render_submit(request, draft, delivery_form=delivery, status=400)
-    chosen = delivery.cleaned_data
     try:
         with transaction.atomic():  # the case and the way of receiving its results, together or not at all
             case = services.do_submit_case(draft, key, acting_user=user, ip=client_ip(request))
-            do_choose_delivery(
-                case,
-                chosen["mode"],
-                chosen["method"],
-                chosen["address"],
-                chosen["recipient"],
-                chosen["phone"],
-                acting_user=user,
-                ip=client_ip(request),
-            )
-    except FieldErrors as exc:
-        for name, message in exc.errors.items():
-            delivery.add_error(name if name in delivery.fields else None, message)
+            choose_delivery_from(delivery, case, acting_user=user, ip=client_ip(request))
+    except FieldErrors:
         messages.error(request, _("Please say how you want to receive the results."))
         return _render_submit(request, draft, delivery_form=delivery, status=400)
     except services.SubmissionIncomplete as exc:

@@ -61,6 +61,8 @@ from oneform.services import (
     merge_form,
     validate_values,
 )
+from results.forms import choose_delivery_from, filing_delivery_form
+from results.services import FieldErrors
 from shareddata.services import PrefilledValue, prefill_for
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
@@ -510,6 +512,7 @@ def _render_intake(
     material_errors: dict[str, str] | None = None,
     paper: set[str] = frozenset(),
     submission_key: str = "",
+    delivery_form=None,
     status: int = 200,
 ) -> HttpResponse:
     errors = errors or {}
@@ -548,6 +551,7 @@ def _render_intake(
         "exempt": exempt,
         "boolean_values": BOOLEAN_VALUES.items(),
         "submission_key": submission_key or uuid.uuid4().hex,
+        "delivery_form": delivery_form or filing_delivery_form(intake.one_thing, shown, request.POST or None),
         "accept": ",".join(sorted(ACCEPTED_TYPES.values())),
         "max_size": human_size(max_upload_bytes()),
     }
@@ -617,8 +621,15 @@ def intake(request: HttpRequest, token: str, code: str) -> HttpResponse:
             submission_key=submission_key,
             status=400,
         )
+    delivery = filing_delivery_form(one_thing, shown, request.POST)
+    if not delivery.is_valid():
+        messages.error(request, _("Not filed: say how the applicant wants to receive the results."))
+        return _render_intake(
+            request, page, errors=errors, paper=paper, submission_key=submission_key, delivery_form=delivery,
+            status=400,
+        )  # fmt: skip
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the case, its delivery choice and the account note: together or not at all
             case = services.do_submit_case(
                 page.draft,
                 submission_key,
@@ -627,6 +638,7 @@ def intake(request: HttpRequest, token: str, code: str) -> HttpResponse:
                 paper_received=paper,
                 duplicate_reason=request.POST.get("duplicate_reason", ""),
             )
+            choose_delivery_from(delivery, case, acting_user=staff, ip=client_ip(request))
             created_by = request.session.get(SESSION_CREATED_ACCOUNTS, {}).get(str(applicant.pk))
             if created_by is not None:
                 creator = User.objects.filter(pk=created_by).first() or staff
@@ -644,6 +656,12 @@ def intake(request: HttpRequest, token: str, code: str) -> HttpResponse:
             submission_key=submission_key,
             status=400,
         )
+    except FieldErrors:
+        messages.error(request, _("Not filed: say how the applicant wants to receive the results."))
+        return _render_intake(
+            request, page, errors=errors, paper=paper, submission_key=submission_key, delivery_form=delivery,
+            status=400,
+        )  # fmt: skip
     except UserFacingError as exc:
         messages.error(request, exc.message)
         return _render_intake(request, page, errors=errors, paper=paper, submission_key=submission_key, status=400)

@@ -295,13 +295,15 @@ def effective_values(
     """The value each field takes, and where each pre-filled one came from (key -> PrefilledValue).
 
     A value from an authoritative source wins (it is shown locked); otherwise what was saved; otherwise the pre-filled
-    value; otherwise `fallback` (e.g. the identity typed at the window), else "".
+    value; otherwise `fallback` (e.g. the identity typed at the window), else "". A field saved empty counts as not
+    typed: a save posts every field of the form, so an empty one must not hide a value pre-filled later (a consent
+    granted after the first save).
     """
     values: dict[str, str] = {}
     origin: dict[str, Any] = {}
     for key in keys:
         pre = prefill.get(key)
-        if pre is not None and (pre.authoritative or key not in saved):
+        if pre is not None and (pre.authoritative or not str(saved.get(key) or "").strip()):
             values[key], origin[key] = pre.value, pre
         elif key in saved:
             values[key] = str(saved[key])

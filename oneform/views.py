@@ -23,9 +23,10 @@ from core.errors import UserFacingError
 from guidance import queries as guidance_queries
 from guidance.forms import GuideQuery
 from guidance.services import PersonalNotice
+from shareddata.offers import do_grant_consents
 from shareddata.services import PARTY_SECTIONS, PrefilledValue, current_party_consent, prefill_for
 
-from . import services
+from . import consent_offers, services
 from .choices import BOOLEAN_VALUES
 from .forms import ReportWrongForm, draft_state, has_guide_params, query_from_state
 from .models import ApplicationDraft
@@ -128,6 +129,9 @@ def _render(request: HttpRequest, page: Page, errors: dict[str, str], status: in
             if any(s.key in PARTY_SECTIONS for s in page.form.sections)
             else None
         ),
+        "consent_panel": consent_offers.panel_for(request.user, page.form, page.prefill, page.draft),
+        "consent_url": page.url("consent"),
+        "consent_purpose": consent_offers.purpose_for(page.one_thing),
     }
     return render(request, "oneform/form.html", context, status=status)
 
@@ -162,6 +166,54 @@ def autosave(request: HttpRequest, code: str) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         return redirect(page.url("form"))
     return render(request, "oneform/_saved.html", {"saved_at": timezone.localtime(draft.updated_at)})
+
+
+def _keep_typed(request: HttpRequest, page: Page) -> None:
+    """Save what the applicant typed since the draft was last saved (posted with a consent button), else nothing."""
+    shown, _origin = _shown_values(page)
+    typed = {k: v for k, v in _posted_values(request, page).items() if v != shown.get(k, "")}
+    if typed:
+        page.draft = services.do_save_draft(
+            request.user, page.one_thing, draft_state(page.notice), typed, acting_user=request.user
+        )
+
+
+@login_required
+@require_POST
+def grant_consent(request: HttpRequest, code: str) -> HttpResponse:
+    """“授权并填写” / “全部授权” at the top of the form: consent to one offered source (or all of them), then back to the
+    same form, answers kept. The buttons belong to the form, so what was typed and not yet saved is saved first, as
+    typed; the new pre-fill is never written into the draft."""
+    page = _page(request, code)
+    offered = consent_offers.panel_for(request.user, page.form, page.prefill, page.draft).offered_scopes
+    if request.POST.get("all"):
+        scopes = offered
+    else:
+        scope = request.POST.get("scope", "")
+        scopes = [scope] if scope in offered else []
+    if not scopes:
+        messages.error(
+            request,
+            _(
+                "That source has nothing to add to this form, or you have already consented to it. "
+                "You can manage your consents on “My consents”."
+            ),
+        )
+        return redirect(page.url("form"))
+    _keep_typed(request, page)
+    try:
+        consents = do_grant_consents(
+            request.user, scopes, acting_user=request.user, purpose=consent_offers.purpose_for(page.one_thing)
+        )
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You consented to the use of: %(sources)s. What they hold for this form is filled in below.")
+            % {"sources": "、".join(c.get_scope_display() for c in consents)},
+        )
+    return redirect(page.url("form"))
 
 
 @login_required

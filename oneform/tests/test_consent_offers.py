@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 POPULATION, SOCIAL, MARKET = ConsentScope.POPULATION, ConsentScope.SOCIAL_SECURITY, ConsentScope.MARKET
 EDUCATION, HEALTH, TAX = ConsentScope.EDUCATION, ConsentScope.HEALTH, ConsentScope.TAX
+REAL_ESTATE = ConsentScope.REAL_ESTATE
 
 
 def consent_url(code: str, query: str = "") -> str:
@@ -89,9 +90,9 @@ def test_the_offer_lists_exactly_the_sources_that_would_add_fields(client_for, r
     assert reverse("shareddata:consents") in body
 
 
-def test_an_enterprise_is_offered_the_market_registry_only(client_for, restaurant):
+def test_an_enterprise_is_offered_its_own_registries_only(client_for, restaurant):
     client = client_for("enterprise")
-    assert offered(client, restaurant.code, ALL_ITEMS) == [MARKET]
+    assert offered(client, restaurant.code, ALL_ITEMS) == [MARKET, REAL_ESTATE]  # its registration, its premises
     body = client.get(form_url(restaurant.code, ALL_ITEMS)).content.decode()
     assert 'value="population"' not in body  # not the population registry: not an enterprise's to consent to
     assert 'value="tax"' not in body  # the tax authority is the enterprise's, but fills nothing on this form
@@ -102,7 +103,11 @@ def test_an_enterprise_is_offered_the_market_registry_only(client_for, restauran
 
 
 def test_a_single_source_offer_has_no_consent_to_all_button(client_for, restaurant):
-    body = client_for("enterprise").get(form_url(restaurant.code, ALL_ITEMS)).content.decode()
+    client = client_for("enterprise")
+    assert 'name="all"' in client.get(form_url(restaurant.code, ALL_ITEMS)).content.decode()  # two offered
+    client.post(consent_url(restaurant.code, ALL_ITEMS), {"scope": MARKET})
+    body = client.get(form_url(restaurant.code, ALL_ITEMS)).content.decode()
+    assert offered(client, restaurant.code, ALL_ITEMS) == [REAL_ESTATE]
     assert _("Consent and fill in") in body
     assert 'name="all"' not in body
 
@@ -141,7 +146,7 @@ def test_consent_to_all_grants_every_offered_source_and_keeps_the_answers(client
     response = client.post(consent_url(restaurant.code, ALL_ITEMS), {"all": "1"})
     assert response.status_code == 302
     assert "q.dine_in=dining_commitment" in response.url and "q.signboard=install" in response.url
-    assert consents_of("enterprise") == {MARKET}  # what was offered; not tax, not social insurance
+    assert consents_of("enterprise") == {MARKET, REAL_ESTATE}  # what was offered; not tax, not social insurance
     assert offered(client, restaurant.code, ALL_ITEMS) == []
 
 
@@ -254,7 +259,7 @@ def test_another_users_draft_is_untouched(client_for, education):
 
 
 def test_the_walk_in_form_shows_no_offer(client_for, restaurant):
-    assert offered(client_for("enterprise"), restaurant.code, RESTAURANT_QUERY) == [MARKET]  # online: offered
+    assert offered(client_for("enterprise"), restaurant.code, RESTAURANT_QUERY) == [MARKET, REAL_ESTATE]  # online
     staff = client_for(WINDOW)
     page = staff.get(intake_url(staff))
     assert page.status_code == 200

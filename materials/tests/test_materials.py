@@ -140,9 +140,9 @@ def test_material_not_needed_is_refused(restaurant, draft_of):
     draft = draft_of("enterprise", restaurant)
     consent_to_licences("enterprise")
     user = User.objects.get(username="enterprise")
-    not_needed = [m.key for m in notice_for_draft(draft).not_needed]  # the answers decided against them
-    assert not_needed
-    for key in ("business_licence", *not_needed):  # replaced by an e-licence; not in this situation
+    notice = notice_for_draft(draft)
+    assert "marriage_certificate" not in {m.key for m in notice.materials}
+    for key in ("business_licence", "marriage_certificate"):  # replaced by an e-licence; no item asks for it
         with pytest.raises(UserFacingError):
             do_upload_material(
                 draft, MaterialType.objects.get(key=key), SimpleUploadedFile("x.pdf", PDF), acting_user=user

@@ -265,9 +265,17 @@ def material_lines(
         else:
             line.status, line.uses = MaterialStatus.CONDITIONAL, all_uses
         lines.append(line)
-    order = list(MaterialStatus.values)
-    lines.sort(key=lambda m: (order.index(m.status), not m.required))  # stable: first appearance within a group
+    lines.sort(key=lambda m: (_rank(m.status), not m.required))  # stable: first appearance within a group
     return lines, uses_before
+
+
+def _rank(status: str) -> int:
+    """Page order: what the applicant supplies, what is supplied for them, what only some need, what nobody does."""
+    if status in TO_UPLOAD:
+        return 0
+    if status in PROVIDED:
+        return 1
+    return 2 if status == MaterialStatus.CONDITIONAL else 3
 
 
 def _decide(

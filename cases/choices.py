@@ -78,6 +78,9 @@ class MaterialState(models.TextChoices):
     UPLOADED = "uploaded", _("Electronic file received")  # 已提交电子材料
     PAPER = "paper", _("Paper received, to be scanned")  # 已收纸质材料，待转化
     EXEMPT = "exempt", _("Exempt")  # 免提交（电子证照、共享数据）
+    GENERATED = "generated", _("Generated from the one form")  # 由一表申请自动生成
+    PRODUCED = "produced", _("Produced by another item of this one-thing")  # 由本件事中的其他事项办结后共享
+    PUSHED = "pushed", _("Pushed by a department")  # 由部门（机构）推送
     COMMITTED = "committed", _("Replaced by a signed commitment")  # 告知承诺
     MISSING = "missing", _("Missing")  # 未提交（申请容缺）
     DEFERRED = "deferred", _("To be supplied later (容缺)")  # 容缺受理，限期补齐
@@ -89,6 +92,9 @@ class MaterialState(models.TextChoices):
             cls.UPLOADED: "green",
             cls.PAPER: "amber",
             cls.EXEMPT: "green",
+            cls.GENERATED: "green",
+            cls.PRODUCED: "green",
+            cls.PUSHED: "green",
             cls.COMMITTED: "green",
             cls.MISSING: "red",
             cls.DEFERRED: "amber",

@@ -42,7 +42,8 @@ from accounts.models import User
 from accounts.permissions import can
 from catalog.models import MaterialType, OneThing
 from core.errors import ConflictError, UserFacingError
-from guidance.choices import ExemptionKind
+from guidance.choices import MaterialStatus
+from guidance.materials import NEEDED
 from guidance.services import PersonalNotice
 from materials.choices import ACCEPTED_TYPES
 from materials.models import Commitment
@@ -68,6 +69,14 @@ logger = logging.getLogger(__name__)
 
 MAX_REASON_LENGTH = 500
 MAX_POINTS = 100
+
+# the materials the applicant does not supply (guidance.materials) and how the case keeps them
+NOT_FROM_APPLICANT = {
+    MaterialStatus.EXEMPT: MaterialState.EXEMPT,
+    MaterialStatus.GENERATED: MaterialState.GENERATED,
+    MaterialStatus.PRODUCED: MaterialState.PRODUCED,
+    MaterialStatus.PUSHED: MaterialState.PUSHED,
+}
 
 # Hooks other apps register to run after a case is distributed (issue 4: department queues, notices).
 ON_DISTRIBUTED: list[Callable[[Case], None]] = []
@@ -274,7 +283,7 @@ def check_submission(draft: ApplicationDraft, *, paper_received: Iterable[str] =
             continue
         if line.key in commitments and line.commitment_allowed:
             continue
-        if line.deferrable:
+        if line.status == MaterialStatus.DEFERRABLE:
             check.deferrable_missing[line.key] = line.title
         else:
             check.missing[line.key] = line.title
@@ -306,7 +315,19 @@ def _requirements(check: SubmissionCheck) -> dict:
         "sections": [
             {"key": s.key, "title": str(s.title), "keys": [f.key for f in s.fields]} for s in check.form.sections
         ],
-        "materials": [{"key": m.key, "name": m.title, "status": m.status, "items": m.items} for m in notice.materials],
+        # the one materials rule's decision at submit (guidance.materials): what the window review and receipt show
+        "materials": [
+            {
+                "key": m.key,
+                "name": m.title,
+                "status": m.status,
+                "items": m.items,
+                "detail": m.detail,
+                "starred": m.starred,
+                "uploaded": m.key in check.uploads,
+            }
+            for m in notice.materials
+        ],
         "fields_before": check.form.fields_before,
         "fields_after": check.form.fields_after,
         "fees": str(notice.fee_total),
@@ -418,7 +439,12 @@ def do_submit_case(
             by_pk[row.pk].prerequisites.set([by_pk[pk] for pk in wanted])
 
     types = {mt.key: mt for mt in MaterialType.objects.filter(key__in=[m.key for m in check.notice.materials])}
-    for order, line in enumerate(m for m in check.notice.materials if m.status in ("submit", "exempt")):
+    filed = [
+        m
+        for m in check.notice.materials
+        if m.status in NEEDED or (m.status == MaterialStatus.CONDITIONAL and m.key in check.uploads)
+    ]
+    for order, line in enumerate(filed):
         material = CaseMaterial(
             case=case,
             material_type=types[line.key],
@@ -428,12 +454,9 @@ def do_submit_case(
             deferrable=line.deferrable,
             commitment_allowed=line.commitment_allowed,
         )
-        if line.exemption is not None:
-            material.state = MaterialState.EXEMPT
-            detail = line.exemption.detail
-            if line.exemption.kind == ExemptionKind.SHARED_DATA:
-                detail = line.shared_source_label or detail
-            material.exemption = f"{line.exemption.label}：{detail}"
+        if line.status in NOT_FROM_APPLICANT:
+            material.state = NOT_FROM_APPLICANT[line.status]
+            material.exemption = line.detail[:200]
         elif line.key in check.uploads:
             upload = check.uploads[line.key]
             material.state = MaterialState.UPLOADED

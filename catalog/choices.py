@@ -63,6 +63,16 @@ class MaterialSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class MaterialProvider(models.TextChoices):
+    """Who puts the material into the case: the applicant, the platform from the one form, or a department's system.
+
+    A material another item of the same case produces is not marked here: ServiceItem.result_material says it."""
+
+    APPLICANT = "applicant", _("The applicant")  # 申请人提交
+    FORM = "form", _("Generated from the one form")  # 由一表申请自动生成
+    PUSH = "push", _("Pushed by a department")  # 由部门（机构）推送
+
+
 class MaterialRequirement(models.TextChoices):
     REQUIRED = "required", _("Required")  # 必要
     SITUATIONAL = "situational", _("Depending on the situation")  # 情形要件

@@ -33,6 +33,7 @@ from .choices import (
     ItemOrigin,
     LifeStage,
     MaterialForm,
+    MaterialProvider,
     MaterialRequirement,
     MaterialSource,
     OneThingStatus,
@@ -62,6 +63,17 @@ ITEM_DETAIL_KEYS = {
 # Guide elements of a spec (docs/catalog-data.md), copied to OneThing fields of the same name.
 GUIDE_TEXT_KEYS = ("intermediary_services", "special_steps", "enquiry", "remedies", "photo_note", "special_notes")
 GUIDE_FLAG_KEYS = ("appointment_required", "in_person_required", "all_parties_present")
+
+
+GENERATED_MATERIAL_TYPE = "application_form"  # 申请表: generated from the one form unless the spec says otherwise
+
+
+def provided_by(material: dict) -> str:
+    """Who supplies an item's material: `provided_by` as the spec says; an `application_form` without it is
+    generated from the one form (一表申请), any other material is the applicant's."""
+    if material.get("provided_by"):
+        return str(material["provided_by"])
+    return MaterialProvider.FORM if material.get("type") == GENERATED_MATERIAL_TYPE else MaterialProvider.APPLICANT
 
 
 @dataclass
@@ -376,6 +388,8 @@ class CatalogLoader:
         for key in result.get("produces") or []:
             if key not in self.plan.elements:
                 self.problem(where, f"事项“{it['name']}”结果产生的数据元“{key}”未定义", row, "result.produces")
+        if result.get("material") and result["material"] not in self.plan.materials:
+            self.problem(where, f"事项“{it['name']}”的结果材料类型“{result['material']}”未定义", row, "result.material")
         holder = result.get("holder")
         if holder and f"{holder}.name" not in self.plan.elements:
             self.problem(
@@ -396,6 +410,7 @@ class CatalogLoader:
             self._check_enum(where, row, "materials.form", m.get("form", "original"), MaterialForm)
             self._check_enum(where, row, "materials.source", m.get("source", "applicant"), MaterialSource)
             self._check_enum(where, row, "materials.required", m.get("required", "required"), MaterialRequirement)
+            self._check_enum(where, row, "materials.provided_by", provided_by(m), MaterialProvider)
         for f in it.get("fields") or []:
             if f.get("element") not in self.plan.elements:
                 self.problem(where, f"事项“{it['name']}”的数据元“{f.get('element')}”未定义", row, "fields.element")
@@ -740,6 +755,7 @@ class CatalogLoader:
         item.result_fields = [str(k) for k in result.get("shows") or []]
         item.result_produces = [str(k) for k in result.get("produces") or []]
         item.result_sample = str(result.get("sample") or "").strip()
+        item.result_material = str(result.get("material") or "")
         item.review_points = list(d.get("review_points") or [])
         item.is_specified = True
         if d.get("level"):
@@ -766,6 +782,7 @@ class CatalogLoader:
                     source=m.get("source") or MaterialSource.APPLICANT,
                     paper_copies=int(m.get("copies") or 0),
                     requirement=m.get("required") or MaterialRequirement.REQUIRED,
+                    provided_by=provided_by(m),
                     deferrable=bool(m.get("deferrable")),
                     commitment_allowed=bool(m.get("commitment")),
                     licence_type=m.get("exempt_by_licence") or mtype.licence_type,

@@ -476,6 +476,7 @@ def adopt_service_item(template: ServiceItem, region: Region, department: Depart
                 "result_holder",
                 "result_fields",
                 "result_produces",
+                "result_material",
                 "result_sample",
                 "review_points",
                 "is_specified",
@@ -500,6 +501,7 @@ def adopt_service_item(template: ServiceItem, region: Region, department: Depart
                         "deferrable",
                         "commitment_allowed",
                         "licence_type",
+                        "provided_by",
                         "standard",
                         "note",
                     )

@@ -258,6 +258,11 @@ def content_of(source: Source) -> dict[str, Any]:
             "exempt": [
                 {"name": m.name, "exemption": m.exemption} for m in materials if m.state == MaterialState.EXEMPT
             ],
+            "provided": [  # generated from the one form, produced by another item, pushed (guidance.materials)
+                {"name": m.name, "detail": m.exemption}
+                for m in materials
+                if m.state in (MaterialState.GENERATED, MaterialState.PRODUCED, MaterialState.PUSHED)
+            ],
         }
     elif source.kind == DocumentKind.CORRECTION:
         notice = source.correction

@@ -23,16 +23,29 @@ class ItemState(models.TextChoices):
 
 
 class MaterialStatus(models.TextChoices):
-    """What the applicant has to do about one material type of the one set of materials."""
+    """What the applicant has to do about one material type of the one set of materials (guidance.materials)."""
 
-    SUBMIT = "submit", _("To submit")  # 需提交
+    SUBMIT = "submit", _("To submit")  # 需提交（必要，标*）
+    DEFERRABLE = "deferrable", _("To submit; 容缺 allowed")  # 可容缺受理，受理后补齐（不标*）
+    CONDITIONAL = "conditional", _("Only in some situations")  # 特定情形下提交（如适用请上传）
     EXEMPT = "exempt", _("Exempt")  # 免提交（电子证照、共享数据）
-    CONDITIONAL = "conditional", _("Only in some situations")  # 特定情形下提交
+    GENERATED = "generated", _("Generated from the one form")  # 由一表申请自动生成
+    PRODUCED = "produced", _("Produced by another item of this one-thing")  # 由本件事中的其他事项办结后共享
+    PUSHED = "pushed", _("Pushed by a department")  # 由部门（机构）推送
     NOT_NEEDED = "not_needed", _("Not to submit in your situation")  # 所选情形无需提交
 
     @classmethod
     def colour(cls, value: str) -> str:
-        return {cls.SUBMIT: "red", cls.EXEMPT: "green", cls.CONDITIONAL: "amber", cls.NOT_NEEDED: "grey"}[value]
+        return {
+            cls.SUBMIT: "red",
+            cls.DEFERRABLE: "amber",
+            cls.CONDITIONAL: "amber",
+            cls.EXEMPT: "green",
+            cls.GENERATED: "green",
+            cls.PRODUCED: "green",
+            cls.PUSHED: "green",
+            cls.NOT_NEEDED: "grey",
+        }[value]
 
 
 class ExemptionKind(models.TextChoices):

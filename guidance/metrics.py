@@ -25,7 +25,9 @@ that person's consent to the applicant's form using their data: DEMO_PARTY_FOR_O
     prefilled_share   share of fields_after that `prefill_for` actually returns a value for this applicant (from
                       their profile or a consented source; no value, no count), rounded to 2 decimals (0.0 when
                       there are no fields).
-    materials_after   merged materials still to be submitted: each material type once, less those exempt because
+    materials_after   merged materials still to be submitted (guidance.materials: to submit or 容缺; not those
+                      generated from the one form, produced by another item of the case or pushed by a
+                      department): each material type once, less those exempt because
                       the applicant holds a valid e-licence that replaces it (licence types from the source's
                       `licences_of`) or a shared-data source that replaces it supplied data for this applicant's
                       form (consent alone is not enough: the source must hold their records).
@@ -58,7 +60,7 @@ from shareddata.choices import LicenceStatus, PrefillSource
 from shareddata.services import do_grant_consent, do_grant_party_consent, prefill_for, scopes_for
 from shareddata.sources import get_source
 
-from .choices import MaterialStatus
+from .materials import NEEDED
 from .services import build_notice
 
 DEMO_APPLICANT_FOR_SUBJECT = {Subject.NATURAL: "citizen", Subject.LEGAL: "enterprise"}
@@ -211,7 +213,7 @@ def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMet
     notice = build_notice(one_thing, answers, held_licence_types=held, shared_sources=supplying)
 
     required = ItemMaterial.objects.filter(item_id__in=item_ids, requirement=MaterialRequirement.REQUIRED)
-    to_submit = {m.key for m in notice.materials if m.status == MaterialStatus.SUBMIT}
+    to_submit = {m.key for m in notice.to_submit}
     on_paper = required.filter(material_type__key__in=to_submit, form__in=PAPER_FORMS).exists()
     window_only = set(one_thing.delivery_methods) == {DeliveryMethod.WINDOW}
 
@@ -222,9 +224,7 @@ def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMet
         fields_before=sum(field_counts.get(i, 0) for i in item_ids),
         fields_after=len(element_keys),
         prefilled_share=round(len(prefilled) / len(element_keys), 2) if element_keys else 0.0,
-        materials_before=sum(
-            len(m.uses) for m in notice.materials if m.status in (MaterialStatus.SUBMIT, MaterialStatus.EXEMPT)
-        ),
+        materials_before=sum(len(m.uses) for m in notice.materials if m.status in NEEDED),
         materials_after=len(to_submit),
         visits_before=2 * len(item_ids),
         visits_after=1 if (on_paper or window_only) else 0,

@@ -17,16 +17,9 @@ Items
     The applicant may deselect optional items that are in.
 
 Materials (one set: each material type once, over the selected items)
-    A use of a material by an item is active when the item lists it as required, or as situational and a chosen
-    option requires that material type. A chosen option's `exempt_materials` removes the type altogether.
-    A type with active uses is needed; it is exempt when the applicant holds an e-licence that replaces it
-    (MaterialType.licence_type or ItemMaterial.licence_type) or when a shared-data source that supplies it is
-    connected (MaterialType.shared_source); otherwise it is to be submitted.
-    A type whose uses are all situational and not triggered is "not needed" when an answered question has an
-    option that would have required it (the answer decided), else "conditional": the notice lists it with the
-    items' notes (e.g. 委托他人办理时提供).
-    容缺 (deferrable) and 告知承诺 (commitment) hold for a merged material only when every item needing it
-    allows it; the items that allow it are listed either way.
+    One status per material type, decided by guidance.materials.material_lines (the one rule, see there): to
+    submit, 容缺 allowed, if it applies, exempt (e-licence, shared data), generated from the one form, produced by
+    another item of the case, pushed by a department, or not needed in this situation.
 
 Time limit, fees, figures
     The combined promised limit is the critical path over prerequisites among the selected items only
@@ -43,12 +36,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from catalog.choices import DataSource, DeliveryMethod, MaterialRequirement
-from catalog.models import ItemMaterial, OneThing, OneThingItem, Option, Question
+from catalog.choices import DeliveryMethod
+from catalog.models import OneThing, OneThingItem, Option, Question
 from core.errors import UserFacingError
 from core.graphs import critical_path_days
 
-from .choices import ExemptionKind, ItemState, MaterialStatus
+from .choices import ItemState, MaterialStatus
+from .materials import NEEDED, TO_UPLOAD, Exemption, MaterialLine, MaterialUse, material_lines
+
+__all__ = ["Exemption", "MaterialLine", "MaterialUse", "PersonalNotice", "build_notice"]
 
 
 @dataclass(frozen=True)
@@ -104,96 +100,6 @@ class ItemLine:
         return ItemState.colour(self.state)
 
 
-@dataclass
-class MaterialUse:
-    """One item's requirement of a material."""
-
-    item: str
-    name: str
-    requirement: str  # MaterialRequirement
-    basis: str
-    form: str  # display label
-    copies: int
-    standard: str
-    note: str
-    deferrable: bool
-    commitment_allowed: bool
-
-
-@dataclass(frozen=True)
-class Exemption:
-    kind: str  # ExemptionKind
-    detail: str  # the e-licence type, or the label of the shared-data source
-
-    @property
-    def label(self) -> str:
-        return ExemptionKind(self.kind).label
-
-
-@dataclass
-class MaterialLine:
-    key: str
-    name: str  # the material type's name
-    status: str  # MaterialStatus
-    required: bool  # an item requires it (必要), as opposed to needed because of the situation (情形要件)
-    uses: list[MaterialUse]  # the active uses; every use for conditional and not-needed materials
-    because: list[str] = field(default_factory=list)  # labels of the chosen options that require / remove it
-    exemption: Exemption | None = None
-    licence_types: list[str] = field(default_factory=list)  # e-licences that can replace it
-    shared_source: str = ""  # DataSource value that can supply it
-
-    @property
-    def names(self) -> list[str]:
-        return list(dict.fromkeys(u.name for u in self.uses))
-
-    @property
-    def title(self) -> str:
-        """The items' own name when they agree on one (户外招牌安全管理承诺书), else the type's (申请表)."""
-        names = self.names
-        return names[0] if len(names) == 1 else self.name
-
-    @property
-    def other_names(self) -> list[str]:
-        return [n for n in self.names if n != self.title] if len(self.names) > 1 else []
-
-    @property
-    def items(self) -> list[str]:
-        return list(dict.fromkeys(u.item for u in self.uses))
-
-    @property
-    def deferrable(self) -> bool:
-        return bool(self.uses) and all(u.deferrable for u in self.uses)
-
-    @property
-    def deferrable_for(self) -> list[str]:
-        return list(dict.fromkeys(u.item for u in self.uses if u.deferrable))
-
-    @property
-    def commitment_allowed(self) -> bool:
-        return bool(self.uses) and all(u.commitment_allowed for u in self.uses)
-
-    @property
-    def commitment_for(self) -> list[str]:
-        return list(dict.fromkeys(u.item for u in self.uses if u.commitment_allowed))
-
-    @property
-    def forms(self) -> list[str]:
-        """Form and paper copies, each combination once (原件 ×1, 电子材料)."""
-        return list(dict.fromkeys(f"{u.form} ×{u.copies}" if u.copies else u.form for u in self.uses))
-
-    @property
-    def notes(self) -> list[str]:
-        return list(dict.fromkeys(u.note for u in self.uses if u.note))
-
-    @property
-    def shared_source_label(self) -> str:
-        return DataSource(self.shared_source).label if self.shared_source in DataSource.values else ""
-
-    @property
-    def status_colour(self) -> str:
-        return MaterialStatus.colour(self.status)
-
-
 @dataclass(frozen=True)
 class FeeLine:
     item: str
@@ -241,7 +147,22 @@ class PersonalNotice:
 
     @property
     def to_submit(self) -> list[MaterialLine]:
-        return [m for m in self.materials if m.status == MaterialStatus.SUBMIT]
+        """What the applicant supplies: to submit, and 容缺 allowed."""
+        return [m for m in self.materials if m.status in TO_UPLOAD]
+
+    @property
+    def uploadable(self) -> list[MaterialLine]:
+        """What the materials page offers an upload for: to submit, 容缺 allowed, and 'if it applies'."""
+        return [m for m in self.materials if m.uploadable]
+
+    @property
+    def provided(self) -> list[MaterialLine]:
+        """Needed but not from the applicant: generated, produced in the case, pushed (exempt ones: `exempt`)."""
+        return [
+            m
+            for m in self.materials
+            if m.status in (MaterialStatus.GENERATED, MaterialStatus.PRODUCED, MaterialStatus.PUSHED)
+        ]
 
     @property
     def exempt(self) -> list[MaterialLine]:
@@ -264,7 +185,7 @@ class PersonalNotice:
         """E-licence types that would replace a needed material: what the page offers to tick."""
         found: dict[str, None] = {}
         for m in self.materials:
-            if m.status in (MaterialStatus.SUBMIT, MaterialStatus.EXEMPT):
+            if m.status in (*TO_UPLOAD, MaterialStatus.EXEMPT):
                 found.update(dict.fromkeys(m.licence_types))
         return list(found)
 
@@ -299,20 +220,20 @@ def build_notice(
         for p in it.prerequisites.all():
             (line.prerequisites if p.pk in selected_pks else line.outside_prerequisites).append(p.service_item.name)
 
-    materials, uses_before = _material_lines(selected, questions, chosen, held, sources)
+    materials, uses_before = material_lines(selected, questions, chosen, held, sources)
 
     durations = {it.pk: it.effective_promised_days or 0 for it in selected}
     edges = {it.pk: [p.pk for p in it.prerequisites.all() if p.pk in selected_pks] for it in selected}
     combined = critical_path_days(durations, edges)
 
     fees = [FeeLine(it.service_item.name, it.service_item.fee_amount, it.service_item.fee_basis) for it in selected]
-    needed = [m for m in materials if m.status in (MaterialStatus.SUBMIT, MaterialStatus.EXEMPT)]
+    needed = [m for m in materials if m.status in NEEDED]
     figures = Figures(
         items=len(selected),
         departments=len({it.department_id for it in selected}),
         materials_before=uses_before,
         materials_after=len(needed),
-        materials_to_submit=sum(1 for m in needed if m.status == MaterialStatus.SUBMIT),
+        materials_to_submit=sum(1 for m in needed if m.status in TO_UPLOAD),
         days_before=sum(durations.values()),
         days_after=combined,
     )
@@ -425,90 +346,3 @@ def _item_lines(
             result_name=service_item.result_name,
         )
     return lines
-
-
-def _use(item: OneThingItem, m: ItemMaterial) -> MaterialUse:
-    return MaterialUse(
-        item=item.service_item.name,
-        name=m.name,
-        requirement=m.requirement,
-        basis=m.basis,
-        form=m.get_form_display(),
-        copies=m.paper_copies,
-        standard=m.standard,
-        note=m.note,
-        deferrable=m.deferrable,
-        commitment_allowed=m.commitment_allowed,
-    )
-
-
-def _material_lines(
-    selected: list[OneThingItem],
-    questions: list[Question],
-    chosen: dict[str, Option],
-    held: frozenset[str],
-    sources: frozenset[str],
-) -> tuple[list[MaterialLine], int]:
-    """The one set of materials over the selected items, and the count of active uses (materials before)."""
-    requiring: dict[int, list[str]] = {}  # material type pk -> labels of chosen options requiring it
-    removing: dict[int, list[str]] = {}
-    for o in chosen.values():
-        for mt in o.require_materials.all():
-            requiring.setdefault(mt.pk, []).append(o.label)
-        for mt in o.exempt_materials.all():
-            removing.setdefault(mt.pk, []).append(o.label)
-    decided: dict[int, list[str]] = {}  # type pk -> chosen labels of answered questions that could have required it
-    for q in questions:
-        if q.key not in chosen:
-            continue
-        for o in q.options.all():
-            for mt in o.require_materials.all():
-                decided.setdefault(mt.pk, []).append(chosen[q.key].label)
-
-    grouped: dict[int, list[tuple[OneThingItem, ItemMaterial]]] = {}
-    for it in selected:
-        for m in it.service_item.materials.all():
-            grouped.setdefault(m.material_type_id, []).append((it, m))
-
-    lines: list[MaterialLine] = []
-    uses_before = 0
-    for type_pk, pairs in grouped.items():
-        mtype = pairs[0][1].material_type
-        licence_types = list(dict.fromkeys(t for t in [mtype.licence_type, *(m.licence_type for _i, m in pairs)] if t))
-        line = MaterialLine(
-            key=mtype.key,
-            name=mtype.name,
-            status=MaterialStatus.SUBMIT,
-            required=any(m.requirement == MaterialRequirement.REQUIRED for _i, m in pairs),
-            uses=[],
-            licence_types=licence_types,
-            shared_source=mtype.shared_source,
-        )
-        all_uses = [_use(it, m) for it, m in pairs]
-        active = [
-            _use(it, m) for it, m in pairs if m.requirement == MaterialRequirement.REQUIRED or type_pk in requiring
-        ]
-        if type_pk in removing:
-            line.status, line.uses, line.because = MaterialStatus.NOT_NEEDED, all_uses, removing[type_pk]
-        elif active:
-            uses_before += len(active)
-            line.uses = active
-            line.because = requiring.get(type_pk, [])
-            held_here = [t for t in licence_types if t in held]
-            if held_here:
-                line.status, line.exemption = MaterialStatus.EXEMPT, Exemption(ExemptionKind.E_LICENCE, held_here[0])
-            elif mtype.shared_source and mtype.shared_source in sources:
-                line.status = MaterialStatus.EXEMPT
-                line.exemption = Exemption(ExemptionKind.SHARED_DATA, str(line.shared_source_label))
-        elif type_pk in decided:
-            line.status, line.uses, line.because = (
-                MaterialStatus.NOT_NEEDED,
-                all_uses,
-                list(dict.fromkeys(decided[type_pk])),
-            )
-        else:
-            line.status, line.uses = MaterialStatus.CONDITIONAL, all_uses
-        lines.append(line)
-    order = list(MaterialStatus.values)
-    lines.sort(key=lambda m: (order.index(m.status), not m.required))  # stable: first appearance within a group
-    return lines, uses_before

@@ -17,7 +17,8 @@ check_file
     and a safe download name with the extension of the recognised type.
 
 do_upload_material
-    Refuses, writing nothing, a draft of someone else, a material the notice does not ask to submit and a file
+    Refuses, writing nothing, a draft of someone else, a material the notice offers no upload for (only those to
+    submit, 容缺 allowed or "if it applies": guidance.materials decides) and a file
     check_file refuses; the checked bytes are stored under a random name. A second upload for the same material
     replaces the first (the old file is deleted after commit); every upload writes an UploadEvent with the file
     before and after.
@@ -183,7 +184,7 @@ def do_upload_material(
     """Store the applicant's file for one material of their draft, replacing an earlier one; see the module doc."""
     check_may_change(draft, acting_user)
     notice = notice_for_draft(draft)
-    if material_type.key not in {m.key for m in notice.to_submit}:
+    if material_type.key not in {m.key for m in notice.uploadable}:
         raise UserFacingError(
             _("“%(name)s” is not a material your application needs to upload.") % {"name": material_type.name}
         )

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import MaterialType
 from core.errors import UserFacingError
 from guidance import queries as guidance_queries
-from guidance.choices import ExemptionKind
 from guidance.services import MaterialLine
 from oneform.services import find_draft
 
@@ -39,7 +38,7 @@ class MaterialRow:
     @property
     def may_commit(self) -> bool:
         """告知承诺 is offered where every item needing the material allows it, unless a file is already there."""
-        return self.line.commitment_allowed and self.upload is None
+        return self.line.to_upload and self.line.commitment_allowed and self.upload is None
 
     @property
     def commitment_preview(self) -> str:
@@ -62,18 +61,14 @@ def _context(request: HttpRequest, one_thing, draft, commit_errors: dict[str, tu
         uploads = {u.material_type.key: u for u in draft.uploads.select_related("material_type")}
         commitments = {c.material_type.key: c for c in draft.commitments.select_related("material_type")}
         rows = []
-        for m in notice.to_submit:
+        for m in notice.uploadable:
             error, typed = commit_errors.get(m.key, ("", ""))
             rows.append(MaterialRow(m, uploads.get(m.key), commitments.get(m.key), error, typed))
         context.update(
             notice=notice,
-            to_submit=rows,
-            by_licence=[
-                m for m in notice.exempt if m.exemption is not None and m.exemption.kind == ExemptionKind.E_LICENCE
-            ],
-            by_shared_data=[
-                m for m in notice.exempt if m.exemption is not None and m.exemption.kind == ExemptionKind.SHARED_DATA
-            ],
+            to_submit=[r for r in rows if r.line.to_upload],
+            if_applies=[r for r in rows if not r.line.to_upload],
+            provided=notice.provided,
         )
     return context
 

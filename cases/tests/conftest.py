@@ -6,7 +6,8 @@ The seed catalog, demo accounts and demo shared data come from the root conftest
 RESTAURANT_ANSWERS: an enterprise, take-away only (no fire check), no signboard — two items, 企业营业执照信息核验
 and 食品经营许可. The materials to submit are then RESTAURANT_MATERIALS; of those, 保证食品安全的规章制度目录清单
 (`food_safety_rules`) may be supplied later (容缺) and is left out by `restaurant_draft_ready`, so a submitted case
-has one MISSING material that window staff defer when receiving it.
+has one MISSING material that window staff defer when receiving it. The application form (`application_form`) is
+generated from the one form: not uploaded (guidance.materials).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ RESTAURANT_ANSWERS = {
 }
 RESTAURANT_MATERIALS = [
     "business_licence",
-    "application_form",
     "food_equipment_process",
     "premises_layout",
     "food_safety_rules",  # 容缺

@@ -434,7 +434,7 @@ def intake_post(one_thing, *, action: str = "file", paper=(PAPER_MATERIAL,), val
     data = {"action": action, "submission_key": "window-test", **(values or restaurant_values(one_thing))}
     data |= {"delivery-mode": "unified", "delivery-method": "window"}  # how the applicant receives the results
     data["paper"] = list(paper)
-    for key in ["business_licence", "application_form", "food_equipment_process", "premises_layout",
+    for key in ["business_licence", "food_equipment_process", "premises_layout",
                 "health_certificate", "legal_person_id_card"]:  # fmt: skip
         if key not in paper:
             data[f"file-{key}"] = pdf(f"{key}.pdf")
@@ -448,13 +448,14 @@ def test_the_intake_page_shows_questionnaire_form_and_materials(client_for, rest
     assert response.status_code == 200
     assert [m.line.key for m in response.context["to_submit"]] == [
         "business_licence",
-        "application_form",
         "food_equipment_process",
         "premises_layout",
         "food_safety_rules",
         "health_certificate",
         "legal_person_id_card",
     ]
+    # the application form is generated from the one form: listed as not to upload, no file asked
+    assert [m.key for m in response.context["exempt"]] == ["application_form"]
     shown = {fv.field.key: fv.value for _s, fields in response.context["sections"] for fv in fields}
     # the identity typed at the counter fills the empty fields; no shared data without the applicant's consent
     assert shown["enterprise.name"] == "新乡县演示餐饮有限公司"

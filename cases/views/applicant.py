@@ -60,26 +60,28 @@ class SubmitMaterial:
     """One material of the draft as it would be filed: its state and what the applicant still has to do."""
 
     line: MaterialLine
-    state: str  # uploaded, exempt, committed, deferrable (容缺 asked), missing
+    state: str  # uploaded, provided (exempt, generated, produced, pushed), committed, deferrable (容缺 asked), missing
     upload: Any = None
     commitment: Any = None
 
     @property
     def colour(self) -> str:
-        return {"uploaded": "green", "exempt": "green", "committed": "green", "deferrable": "amber"}.get(
+        return {"uploaded": "green", "provided": "green", "committed": "green", "deferrable": "amber"}.get(
             self.state, "red"
         )
 
 
 def _submit_materials(check: services.SubmissionCheck, missing: dict[str, str]) -> list[SubmitMaterial]:
+    """What will be filed, by the one materials rule (guidance.materials): the applicant's own materials with their
+    file, commitment or 容缺; the ones not from the applicant with the reason; an 'if it applies' one when uploaded."""
     rows = []
     for line in check.notice.materials:
-        if line.status == "exempt":
-            rows.append(SubmitMaterial(line, "exempt"))
-        elif line.status != "submit":
-            continue  # only in some situations, or not needed: not part of what is filed
-        elif line.key in check.uploads:
+        if line.status in services.NOT_FROM_APPLICANT:
+            rows.append(SubmitMaterial(line, "provided"))
+        elif line.key in check.uploads and line.uploadable:
             rows.append(SubmitMaterial(line, "uploaded", upload=check.uploads[line.key]))
+        elif not line.to_upload:
+            continue  # only in some situations and not uploaded, or not needed: not part of what is filed
         elif line.key in check.commitments and line.commitment_allowed:
             rows.append(SubmitMaterial(line, "committed", commitment=check.commitments[line.key]))
         elif line.key in missing:
@@ -346,7 +348,11 @@ class Receipt:
     committed: list[CaseMaterial]
     deferred: list[CaseMaterial]
     exempt: list[CaseMaterial]
+    provided: list[CaseMaterial]  # generated from the one form, produced by another item, pushed by a department
     received_by: str
+
+
+PROVIDED_STATES = (MaterialState.GENERATED, MaterialState.PRODUCED, MaterialState.PUSHED)
 
 
 def _masked(id_number: str) -> str:
@@ -362,6 +368,7 @@ def _receipt(case: Case, materials: list[CaseMaterial]) -> Receipt:
         committed=[m for m in materials if m.state == MaterialState.COMMITTED],
         deferred=[m for m in materials if m.state == MaterialState.DEFERRED],
         exempt=[m for m in materials if m.state == MaterialState.EXEMPT],
+        provided=[m for m in materials if m.state in PROVIDED_STATES],
         received_by=str(case.received_by) if case.received_by_id else "",
     )
 

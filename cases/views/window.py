@@ -536,7 +536,7 @@ def _render_intake(
         IntakeMaterial(m, uploads.get(m.key), commitments.get(m.key), m.key in paper, material_errors.get(m.key, ""))
         for m in intake.notice.to_submit
     ]
-    exempt = [m for m in intake.notice.exempt if m.exemption is not None]
+    exempt = [*intake.notice.provided, *intake.notice.exempt]  # not from the applicant (guidance.materials)
     open_case = services.open_case_of(intake.applicant, intake.one_thing)
     context = {
         "open_case": open_case,

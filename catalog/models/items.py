@@ -7,6 +7,7 @@ from ..choices import (
     ItemKind,
     ItemLevel,
     MaterialForm,
+    MaterialProvider,
     MaterialRequirement,
     MaterialSource,
     ResultKind,
@@ -41,6 +42,9 @@ class ServiceItem(models.Model):
     # never asked of the applicant when this item is in the same case, and passed on to the items that use them
     result_produces = models.JSONField(_("data the result produces"), default=list, blank=True)
     result_sample = models.TextField(_("result sample"), blank=True)  # 结果样本: what the result looks like
+    # the material type the result is (a MaterialType key): another item of the same case that asks for it gets it
+    # when this item is done, so the applicant does not supply it (guidance.materials)
+    result_material = models.CharField(_("result is the material"), max_length=80, blank=True)
     review_points = models.JSONField(_("review points"), default=list, blank=True)  # 审查要点
     is_specified = models.BooleanField(_("fully specified"), default=False)
     template = models.ForeignKey(
@@ -77,6 +81,9 @@ class ItemMaterial(models.Model):
     paper_copies = models.PositiveIntegerField(_("paper copies"), default=0)
     requirement = models.CharField(
         _("requirement"), max_length=20, choices=MaterialRequirement.choices, default=MaterialRequirement.REQUIRED
+    )
+    provided_by = models.CharField(
+        _("provided by"), max_length=20, choices=MaterialProvider.choices, default=MaterialProvider.APPLICANT
     )
     deferrable = models.BooleanField(_("may be supplied later (容缺)"), default=False)
     commitment_allowed = models.BooleanField(_("may be replaced by a commitment (告知承诺)"), default=False)

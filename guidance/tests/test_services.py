@@ -239,10 +239,11 @@ def test_figures_fees_and_delivery(restaurant_code):
     restaurant = get_guide_one_thing(restaurant_code)
     notice = build_notice(restaurant, {"org_form": "individual", "dine_in": "takeaway_only", "signboard": "no_sign"})
     # VERIFY: business_licence, id_card (individual) = 2; FOOD: application_form, business_licence,
-    # food_equipment_process, premises_layout, food_safety_rules, health_certificate = 6 → 8 before, 7 types after
+    # food_equipment_process, premises_layout, food_safety_rules, health_certificate = 6 → 8 before, 7 types after,
+    # of which the application form is generated from the one form: 6 to submit
     figures = notice.figures
     assert (figures.items, figures.departments) == (2, 1)
-    assert (figures.materials_before, figures.materials_after, figures.materials_to_submit) == (8, 7, 7)
+    assert (figures.materials_before, figures.materials_after, figures.materials_to_submit) == (8, 7, 6)
     assert (figures.days_before, figures.days_after) == (6, 6)
     assert notice.fee_total == 0 and not notice.fee_unknown
     assert [f.basis for f in notice.fees] == [

@@ -90,10 +90,11 @@ def test_notice_page_is_the_printable_one_time_notice(client, restaurant_code):
     assert response.status_code == 200
     body = response.content.decode()
     for text in ("开办餐饮店 · 一次告知单", "河南省新乡市新乡县", "版本 1", "您的情形", "办理事项", "一套材料",
-                 "免于提交的材料", "特定情形下提交", "办理地点与方式", "窗口领取、邮寄送达、网上下载",
+                 "特定情形下提交", "办理地点与方式", "窗口领取、邮寄送达、网上下载",
                  "新乡县政务服务中心一楼“高效办成一件事”综合窗口", "0373-0000000", "整体承诺时限", "6 个工作日"):  # fmt: skip
         assert text in body, text
     assert "持有电子证照：营业执照" in body
+    assert 'data-material="business_licence" data-status="exempt"' in body  # listed as not to upload
     assert "容缺" in body and "告知承诺" in body
     assert "guidance/guidance.css" in body  # holds the A4 print rules
     notice = response.context["notice"]

@@ -49,7 +49,7 @@ def test_without_consent_no_licence_is_read_and_everything_is_to_upload(client_f
     draft_of("enterprise", restaurant)
     response = client_for("enterprise").get(page_url(restaurant.code))
     assert "business_licence" in {r.line.key for r in response.context["to_submit"]}
-    assert not response.context["by_licence"]
+    assert not response.context["notice"].exempt
 
 
 def test_shared_material_is_uploaded_once_and_serves_both_items(client_for, restaurant, draft_of, media_root):
@@ -80,8 +80,8 @@ def test_shared_material_is_uploaded_once_and_serves_both_items(client_for, rest
     assert "食品经营许可、公众聚集场所投入使用、营业前消防安全检查" in body
     # the enterprise holds a 营业执照 e-licence: the business licence is not to be uploaded
     assert "business_licence" not in {r.line.key for r in response.context["to_submit"]}
-    assert "business_licence" in {m.key for m in response.context["by_licence"]}
-    assert "已由电子证照替代，无需上传" in body
+    assert "business_licence" in {m.key for m in response.context["notice"].exempt}
+    assert "持有电子证照：营业执照" in body
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,9 @@ def test_material_not_needed_is_refused(restaurant, draft_of):
     draft = draft_of("enterprise", restaurant)
     consent_to_licences("enterprise")
     user = User.objects.get(username="enterprise")
-    for key in ("business_licence", "lease_contract"):  # replaced by an e-licence; only when renting
+    notice = notice_for_draft(draft)
+    assert "marriage_certificate" not in {m.key for m in notice.materials}
+    for key in ("business_licence", "marriage_certificate"):  # replaced by an e-licence; no item asks for it
         with pytest.raises(UserFacingError):
             do_upload_material(
                 draft, MaterialType.objects.get(key=key), SimpleUploadedFile("x.pdf", PDF), acting_user=user

@@ -1,5 +1,6 @@
 """One materials rule, four places (issue 10 part 3): for every fully specified, published one-thing and every
-situation its questionnaire can reach (YIJIAN_EXHAUSTIVE=1; by default one situation per distinct outcome), the printable notice, the live guide, the materials page (HTTP, as the
+situation its questionnaire can reach (YIJIAN_EXHAUSTIVE=1; by default every option's effect at least once, one
+situation per distinct outcome), the printable notice, the live guide, the materials page (HTTP, as the
 applicant), the requirements stored at submit (HTTP submit) and the receipt (HTTP, after the window received the case)
 list the same materials with the same statuses.
 
@@ -85,14 +86,24 @@ EXHAUSTIVE = os.environ.get("YIJIAN_EXHAUSTIVE") == "1"
 
 def situations_to_walk(one_thing: OneThing) -> Iterator[dict[str, str]]:
     """Every reachable situation with YIJIAN_EXHAUSTIVE=1 (1,453 over the seed catalog: about 5 minutes). Otherwise
-    one situation per distinct material list (each material with its status), so each different list is walked
-    through the pages, the submission and the receipt."""
+    the fullest situation and, for each question, each of its options on top of it (the rest completed the fullest
+    way) — every option's effect at least once — keeping one situation per distinct material list."""
+    from guidance.metrics import fullest_answers
+
+    if EXHAUSTIVE:
+        yield from situations(one_thing)
+        return
+    fullest = fullest_answers(one_thing)
+    candidates = [fullest] + [
+        fullest_answers(one_thing, {**{k: v for k, v in fullest.items() if k != q.key}, q.key: o.key})
+        for q in one_thing.questions.all()
+        for o in q.options.all()
+    ]
     seen: set[tuple] = set()
-    for answers in situations(one_thing):
-        if EXHAUSTIVE:
-            yield answers
-            continue
+    for answers in candidates:
         notice = build_notice(one_thing, answers)
+        if notice.unanswered:
+            continue  # an option that opens a question the completion could not reach
         outcome = tuple(sorted((m.key, m.status) for m in notice.materials))
         if outcome not in seen:
             seen.add(outcome)
@@ -191,7 +202,10 @@ def test_notice_materials_page_submit_and_receipt_agree_for_every_situation(clie
         for key, status in on_notice.items():
             if status == "submit":
                 do_upload_material(draft, types[key], pdf(f"{key}.pdf"), acting_user=applicant)
-        response = client.post(reverse("cases:submit", args=[one_thing.code]), {"submission_key": uuid.uuid4().hex})
+        response = client.post(
+            reverse("cases:submit", args=[one_thing.code]),
+            {"submission_key": uuid.uuid4().hex, "delivery-mode": "unified", "delivery-method": "window"},
+        )
         case = Case.objects.filter(draft=draft).first()
         context = response.context or {}
         assert case is not None, f"{where}: not filed: {context.get('field_errors')} {context.get('missing')}"

@@ -176,10 +176,12 @@ def new_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> I
 
 @pytest.fixture
 def login() -> Callable[..., None]:
-    """login(page, username, password=DEMO_PASSWORD): log in through the real login page."""
+    """login(page, username, password=DEMO_PASSWORD): open `/` (the only address a journey types) and log in by
+    the top bar's 登录 and the real login page."""
 
     def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
-        page.goto("/accounts/login/")
+        page.goto("/")
+        page.locator("header.topbar nav").get_by_role("link", name="登录", exact=True).click()
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
         page.get_by_role("button", name="登录").click()

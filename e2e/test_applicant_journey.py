@@ -109,8 +109,12 @@ def grant_shared_data_consents(page: Page) -> None:
 
 
 def answer_restaurant_guide(page: Page, code: str) -> str:
-    """From the catalog page through the progressive questionnaire; returns the guide's query string."""
-    page.goto(f"/one-things/{code}/")
+    """From the catalog (the top bar's 一件事目录) through the progressive questionnaire; returns the guide's query
+    string. `code` is the one-thing expected."""
+    page.locator("header.topbar nav").get_by_role("link", name="一件事目录", exact=True).click()
+    row = page.locator("li, tr").filter(has_text="新乡县").filter(has=page.get_by_role("link", name="开办餐饮店"))
+    row.get_by_role("link", name="开办餐饮店").first.click()
+    expect(page).to_have_url(re.compile(rf"/one-things/{re.escape(code)}/$"))
     page.get_by_role("link", name="开始情形引导，生成我的一次告知单").click()
     expect(page.get_by_role("heading", name="办事指引：开办餐饮店", level=1)).to_be_visible()
     questions = [page.get_by_role("group", name=question, exact=True) for question, _o, _p in RESTAURANT_ANSWERS]
@@ -161,9 +165,14 @@ def check_personal_notice(page: Page) -> str:
 
 
 def open_one_form(page: Page, code: str, guide_query: str) -> None:
-    """The one form for the guide's answers (the guide has no link to it yet: opened by its address)."""
-    page.goto(f"/apply/{code}/?{guide_query}")
+    """The one form for the guide's answers, by "apply online with these answers" (on the questionnaire or the
+    printable notice): its address carries the answers."""
+    page.get_by_role("link", name=re.compile("^按以上回答在线申请")).first.click()
     expect(page.get_by_role("heading", name="一表申请：开办餐饮店", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/apply/{re.escape(code)}/\?"))
+    for parameter in guide_query.split("&"):
+        if parameter.startswith("q."):
+            assert parameter in page.url, parameter
 
 
 def check_prefilled_and_locked(page: Page) -> None:
@@ -204,7 +213,8 @@ def fill_remaining_fields(page: Page) -> None:
 def upload_all_materials(page: Page, code: str, directory: Path, leave_out: Collection[str] = ()) -> dict[str, str]:
     """Upload a small PDF for every material to upload but those whose section id (m-<material key>) is in
     `leave_out`; returns section id → the SHA-256 prefix shown."""
-    page.goto(f"/materials/{code}/")
+    page.locator(".next-step").get_by_role("link", name="材料", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/materials/{re.escape(code)}/$"))
     expect(page.get_by_role("heading", name="申请材料：开办餐饮店", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="已由电子证照替代", level=2)).to_be_visible()  # 营业执照, by consent
     sections = page.locator("section.material")

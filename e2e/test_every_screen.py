@@ -10,54 +10,15 @@ injected by the test (the context bypasses the page's Content-Security-Policy fo
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.demo import DEMO_PASSWORD
 
-from .conftest import TIMEOUT_MS
 from .test_applicant_journey import RESTAURANT_ANSWERS
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def open_context(browser: Browser, live_server, size: str) -> tuple[Page, list[str]]:
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=SIZES[size], bypass_csp=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page, errors
-
-
-def check_screen(page: Page, errors: list[str], where: str) -> None:
-    """No horizontal overflow, no console error, no serious or critical axe violation (and a screenshot in
-    $YIJIAN_E2E_SHOTS when set)."""
-    page.wait_for_load_state("networkidle")
-    shots = os.environ.get("YIJIAN_E2E_SHOTS")
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        width = page.viewport_size["width"] if page.viewport_size else 0
-        elderly = "-elderly" if "elderly" in (page.locator("html").get_attribute("class") or "") else ""
-        page.screenshot(
-            path=str(Path(shots) / f"screen-{width}{elderly}-{where.replace(' ', '-')}.png"), full_page=True
-        )
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where}: {overflow}px wider than the window"
-    assert errors == [], f"{where}: console errors {errors}"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
-        "'wcag21aa']}})).violations.filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
-    )
-    assert result == [], f"{where}: axe {result}"
+from .walk import SIZES, check_screen, open_context
 
 
 def walk_to_the_form(page: Page, errors: list[str]) -> None:

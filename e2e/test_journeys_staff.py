@@ -84,7 +84,7 @@ def test_window_reviews_sends_one_correction_and_receives(browser, live_server, 
         w.check("correction sent")
         assert [n.points[0]["reason"] for n in case.corrections.all()] == [LAYOUT_REASON]
 
-        demo.answer_correction(Case.objects.get(pk=case.pk), timezone.now() - dt.timedelta(seconds=1))
+        demo.answer_correction(Case.objects.get(pk=case.pk), timezone.now())  # after the notice, never before it
 
         open_workbench_case(w, case.number, "#q-submitted")
         w.page.locator("#receive").get_by_role("button", name="收件", exact=True).click()

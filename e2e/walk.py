@@ -151,16 +151,21 @@ class Walker:
         returns how many fields were typed."""
         page = self.page
         typed = 0
-        for key, value in values.items():
-            box = page.locator(f"[id='f-{key}']")
-            if box.count() == 0 or not box.is_editable() or box.input_value():
-                continue  # not asked, locked (an authoritative source) or pre-filled
-            box.scroll_into_view_if_needed()
-            if box.evaluate("e => e.tagName") == "SELECT":
-                box.select_option(value=value)
-            else:
-                box.fill(value)
-            typed += 1
+        while True:  # 长辈模式 shows one section per screen: fill what shows, then 下一步 until the last
+            for key, value in values.items():
+                box = page.locator(f"[id='f-{key}']")
+                if box.count() == 0 or not box.is_visible() or not box.is_editable() or box.input_value():
+                    continue  # not asked, on another step, locked (an authoritative source) or pre-filled
+                box.scroll_into_view_if_needed()
+                if box.evaluate("e => e.tagName") == "SELECT":
+                    box.select_option(value=value)
+                else:
+                    box.fill(value)
+                typed += 1
+            step = page.get_by_role("button", name="下一步")
+            if step.count() == 0 or not step.is_visible():
+                break
+            step.click()
         page.get_by_role("button", name="保存草稿").click()
         expect(self.alert("草稿已保存，各项均已正确填写。")).to_be_visible()
         self.check("one form saved")

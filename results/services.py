@@ -518,7 +518,8 @@ def do_choose_delivery(
     acting_user: User,
     ip: str | None = None,
 ) -> DeliveryChoice:
-    """统一领取 / 分别领取, and window, post or download: until the first delivery is recorded."""
+    """统一领取 / 分别领取, and window, post or download: until the first delivery is recorded. Choosing what is
+    already chosen changes nothing (no event)."""
     case = _lock(case)
     if not may_choose_delivery(acting_user, case):
         raise UserFacingError(_("Only the applicant can choose how to receive the results."))
@@ -537,6 +538,11 @@ def do_choose_delivery(
     if method != DeliveryMethod.POST:
         address = recipient = phone = ""
     choice = DeliveryChoice.objects.select_for_update().filter(case=case).first() or DeliveryChoice(case=case)
+    if choice.pk and (choice.mode, choice.method, choice.address, choice.recipient, choice.phone) == (
+        mode, method, address, recipient, phone
+    ):
+        case.delivery_choice = choice
+        return choice  # the same choice again (a repeated request): nothing changes, nothing is recorded
     before = {"mode": choice.mode, "method": choice.method} if choice.pk else {}
     choice.mode, choice.method = mode, method
     choice.address, choice.recipient, choice.phone = address, recipient, phone

@@ -141,6 +141,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     if key:  # a repeated POST after the first went through (the draft is closed by now): the same case
         existing = queries.restrict(user).filter(submission_key=key).first()
         if existing is not None:
+            _say_submitted(request, existing)  # a double click's second request may be the page the browser shows
             return redirect(_detail_url(existing))
     draft = find_draft(user, one_thing)
     if draft is None:
@@ -173,12 +174,20 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     except UserFacingError as exc:
         messages.error(request, exc.message)
         return redirect("cases:submit", code=one_thing.code)
-    messages.success(
-        request,
-        _("Your application was submitted. Case number %(number)s; keep it for your records.")
-        % {"number": case.number},
-    )
+    _say_submitted(request, case)
     return redirect(_detail_url(case))
+
+
+def _say_submitted(request: HttpRequest, case: Case) -> None:
+    """The confirmation with the case number, once, however many requests the submission took."""
+    text = _("Your application was submitted. Case number %(number)s; keep it for your records.") % {
+        "number": case.number
+    }
+    queued = messages.get_messages(request)
+    already = any(str(m) == text for m in queued)
+    queued.used = False  # only looked at: still shown on the next page
+    if not already:
+        messages.success(request, text)
 
 
 # ---------------------------------------------------------------- my cases

@@ -539,7 +539,11 @@ def do_choose_delivery(
         address = recipient = phone = ""
     choice = DeliveryChoice.objects.select_for_update().filter(case=case).first() or DeliveryChoice(case=case)
     if choice.pk and (choice.mode, choice.method, choice.address, choice.recipient, choice.phone) == (
-        mode, method, address, recipient, phone
+        mode,
+        method,
+        address,
+        recipient,
+        phone,
     ):
         case.delivery_choice = choice
         return choice  # the same choice again (a repeated request): nothing changes, nothing is recorded

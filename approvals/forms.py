@@ -98,16 +98,14 @@ class ApproveForm(forms.Form):
         from oneform.services import check_value
 
         cleaned = super().clean()
+        produced: dict[str, str] = {}  # data element key -> the value entered, for the service call
         for name, f in self._produced.items():
-            value = (cleaned.get(name) or "").strip()
+            produced[f.key] = value = (cleaned.get(name) or "").strip()
             message = check_value(f, value) if value else ""
             if message:
                 self.add_error(name, message)
+        cleaned["produced_values"] = produced
         return cleaned
-
-    def produced_values(self) -> dict[str, str]:
-        """Data element key -> the value entered, for the service call."""
-        return {f.key: self.cleaned_data.get(name, "") for name, f in self._produced.items()}
 
 
 class DenyForm(forms.Form):

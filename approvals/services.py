@@ -286,11 +286,10 @@ def produced_fields(item: CaseItem) -> list:
     return [element_field(elements[k], produced_by=item.name) for k in keys if k in elements]
 
 
-def _produced_values(item: CaseItem, given: Mapping[str, Any]) -> dict[str, str]:
+def _produced_values(fields: list, given: Mapping[str, Any]) -> dict[str, str]:
     """The produced values as entered, each checked like a form field; ProducedValuesInvalid when not all are."""
     from oneform.services import check_value
 
-    fields = produced_fields(item)
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     for f in fields:
@@ -333,7 +332,8 @@ def do_approve_item(
     now = timezone.now()
     if valid_until is not None and valid_until <= timezone.localdate(now):
         raise UserFacingError(_("The validity must end after today."))
-    produced = _produced_values(item, produced_values or {})
+    to_produce = produced_fields(item)
+    produced = _produced_values(to_produce, produced_values or {})
     warnings = approval_warnings(item)
     confirm_reason = _text(confirm_reason)
     if warnings and not confirm_reason:
@@ -365,7 +365,7 @@ def do_approve_item(
         + (
             _(" Entered %(fields)s, for %(items)s.")
             % {
-                "fields": "、".join(str(f.label) for f in produced_fields(item)),
+                "fields": "、".join(str(f.label) for f in to_produce),
                 "items": "、".join(_users_of(case, produced)) or _("the case's record"),
             }
             if produced

@@ -267,11 +267,7 @@ ACTIONS: dict[str, ActionSpec] = {
                 result_number=d["result_number"],
                 valid_until=d["valid_until"],
                 confirm_reason=d.get("confirm_reason", ""),
-                produced_values={
-                    k.removeprefix(forms.ApproveForm.PRODUCED_PREFIX).replace("__", "."): v
-                    for k, v in d.items()
-                    if k.startswith(forms.ApproveForm.PRODUCED_PREFIX)
-                },
+                produced_values=d.get("produced_values", {}),
                 acting_user=user,
                 ip=ip,
             ),

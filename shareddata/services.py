@@ -316,9 +316,9 @@ def do_grant_party_consent(
                   "marriage records.") % {"name": one_thing.name, "applicant": grantee.display_name},
         granted_at=now,
     )  # fmt: skip
-    SharedDataEvent.objects.create(
-        subject=grantor, party_consent=consent, action=EventAction.GRANT_PARTY_CONSENT, actor=acting_user,
-        actor_label=str(acting_user), at=now, before=None, after=_party_snapshot(consent),
+    _record(
+        grantor, EventAction.GRANT_PARTY_CONSENT, acting_user=acting_user, at=now, party_consent=consent,
+        after=_party_snapshot(consent),
     )  # fmt: skip
     return consent
 
@@ -333,9 +333,9 @@ def do_withdraw_party_consent(consent: PartyConsent, *, acting_user: User) -> Pa
     before = _party_snapshot(consent)
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
-    SharedDataEvent.objects.create(
-        subject=consent.grantor, party_consent=consent, action=EventAction.WITHDRAW_PARTY_CONSENT, actor=acting_user,
-        actor_label=str(acting_user), at=consent.withdrawn_at, before=before, after=_party_snapshot(consent),
+    _record(
+        consent.grantor, EventAction.WITHDRAW_PARTY_CONSENT, acting_user=acting_user, at=consent.withdrawn_at,
+        party_consent=consent, before=before, after=_party_snapshot(consent),
     )  # fmt: skip
     return consent
 
@@ -371,12 +371,14 @@ def _record(
     acting_user: User,
     at,
     consent: Consent | None = None,
+    party_consent: PartyConsent | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> SharedDataEvent:
     return SharedDataEvent.objects.create(
         subject=subject,
         consent=consent,
+        party_consent=party_consent,
         action=action,
         actor=acting_user,
         actor_label=str(acting_user),

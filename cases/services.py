@@ -49,7 +49,7 @@ from materials.choices import ACCEPTED_TYPES
 from materials.models import Commitment
 from materials.services import check_file, notice_for_draft
 from oneform.models import ApplicationDraft
-from oneform.services import FormSection, MergedForm, effective_values, merge_form, validate_values
+from oneform.services import FormSection, MergedForm, effective_values, merge_form, settled_by, validate_values
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
 from . import rules
@@ -271,7 +271,9 @@ def check_submission(draft: ApplicationDraft, *, paper_received: Iterable[str] =
     form = merge_form(one_thing, notice.selected_items)
     from shareddata.services import prefill_for
 
-    prefill = prefill_for(draft.user, form.keys, one_thing_code=one_thing.code)
+    prefill = prefill_for(
+        draft.user, form.keys, one_thing_code=one_thing.code, settled=settled_by(one_thing, notice.answers)
+    )
     values, _origin = effective_values(form.keys, draft.values, prefill)
     field_errors = validate_values(form, values)
     uploads = {u.material_type.key: u for u in draft.uploads.select_related("material_type")}

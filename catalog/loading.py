@@ -359,6 +359,7 @@ class CatalogLoader:
             if cycle:
                 self.problem(where, "前置事项形成循环：" + " → ".join(cycle), None, "prerequisites")
             self._check_situations(where, doc, item_names)
+            self._check_form_values(where, doc)
             self._check_guide_keys(where, doc)
             if doc.get("lead") and self.resolve_department(region, doc["lead"]) is None:
                 self.problem(where, f"未知牵头单位“{doc['lead']}”", None, "lead")
@@ -446,6 +447,36 @@ class CatalogLoader:
                         self.problem(where, f"选项“{o.get('label')}”引用了未定义的材料类型“{mkey}”", i, "options")
             for o in q.get("options") or []:
                 seen_options.add(f"{q.get('key')}.{o.get('key')}")
+
+    def _check_form_values(self, where: str, doc: dict) -> None:
+        """form_values: what the one-thing or an answer settles (OneThing.form_values), each with its reason."""
+        rules = doc.get("form_values") or []
+        if not isinstance(rules, list):
+            self.problem(where, "form_values 应为列表", None, "form_values")
+            return
+        asked = {f.get("element") for it in doc.get("items") or [] for f in it.get("fields") or []}
+        options = {
+            f"{q.get('key')}.{o.get('key')}" for q in doc.get("situations") or [] for o in q.get("options") or []
+        }
+        for i, rule in enumerate(rules, 1):
+            if not isinstance(rule, dict):
+                self.problem(where, "form_values 的每一项应为映射", i, "form_values")
+                continue
+            key = rule.get("element")
+            if key not in asked:
+                self.problem(where, f"确定值的数据元“{key}”不是本一件事表单的字段", i, "form_values.element")
+                continue
+            if rule.get("when") and rule["when"] not in options:
+                self.problem(where, f"确定值的条件“{rule['when']}”不是本一件事问卷的选项", i, "form_values.when")
+            if bool(rule.get("value")) == bool(rule.get("same_as")):
+                self.problem(where, f"数据元“{key}”的确定值应给出 value 或 same_as 之一", i, "form_values.value")
+            elif rule.get("same_as") and rule["same_as"] not in asked:
+                self.problem(where, f"数据元“{key}”的 same_as“{rule['same_as']}”不是本表字段", i, "form_values.same_as")
+            choices = self.plan.elements[key].get("choices") if key in self.plan.elements else None
+            if rule.get("value") and choices and str(rule["value"]) not in choices:
+                self.problem(where, f"数据元“{key}”的确定值“{rule['value']}”不在其选项中", i, "form_values.value")
+            if not str(rule.get("reason") or "").strip():
+                self.problem(where, f"数据元“{key}”的确定值缺少理由（reason）", i, "form_values.reason")
 
     def _read_adoptions(self) -> None:
         path = self.data_dir / "adoptions.yaml"
@@ -656,6 +687,10 @@ class CatalogLoader:
             setattr(row, f, doc.get(f))
         row.common_mistakes = [
             m if isinstance(m, dict) else {"wrong": str(m), "right": ""} for m in doc.get("common_mistakes") or []
+        ]
+        row.form_values = [
+            {k: str(rule[k]) for k in ("element", "when", "value", "same_as", "reason") if rule.get(k)}
+            for rule in doc.get("form_values") or []
         ]
         row.adopted_from = template
         row.source_hash = fingerprint

@@ -203,6 +203,7 @@ EDITABLE_FIELDS = (
     "photo_note",
     "special_notes",
     "common_mistakes",
+    "form_values",
 )
 
 

@@ -23,8 +23,9 @@ that person's consent to the applicant's form using their data: DEMO_PARTY_FOR_O
     fields_after      distinct data elements over the items (one merged form), less those another selected item's
                       result produces (not asked: the department enters them when it approves that item).
     prefilled_share   share of fields_after that `prefill_for` actually returns a value for this applicant (from
-                      their profile or a consented source; no value, no count), rounded to 2 decimals (0.0 when
-                      there are no fields).
+                      their profile or a consented source, or settled by the one-thing or the answers given —
+                      OneThing.form_values; no value, no count), rounded to 2 decimals (0.0 when there are no
+                      fields).
     materials_after   merged materials still to be submitted (guidance.materials: to submit or 容缺; not those
                       generated from the one form, produced by another item of the case or pushed by a
                       department): each material type once, less those exempt because
@@ -55,7 +56,7 @@ from catalog.choices import (
     Subject,
 )
 from catalog.models import ItemFormField, ItemMaterial, OneThing
-from oneform.services import merge_form
+from oneform.services import merge_form, settled_by
 from shareddata.choices import LicenceStatus, PrefillSource
 from shareddata.services import do_grant_consent, do_grant_party_consent, prefill_for, scopes_for
 from shareddata.sources import get_source
@@ -207,7 +208,7 @@ def _metrics(one_thing: OneThing, user: User, held: frozenset[str]) -> ReformMet
             one_thing_code=one_thing.code,
             acting_user=other,
         )
-    prefilled = prefill_for(user, element_keys, one_thing_code=one_thing.code)
+    prefilled = prefill_for(user, element_keys, one_thing_code=one_thing.code, settled=settled_by(one_thing, answers))
     # a source replaces materials only where it holds this applicant's records: it supplied some of the form
     supplying = frozenset(p.source for p in prefilled.values()) - {PrefillSource.PROFILE}
     notice = build_notice(one_thing, answers, held_licence_types=held, shared_sources=supplying)

@@ -105,6 +105,14 @@ def section_title(section: str) -> str:
     return str(SECTION_TITLES.get(section, SECTION_FALLBACK))
 
 
+def settled_by(one_thing: OneThing, answers: Mapping[str, str]) -> list[Mapping]:
+    """The form-value rules of the one-thing that hold for these questionnaire answers (OneThing.form_values): what
+    `prefill_for(settled=…)` fills so that the form does not ask again what the one-thing or an answer settled."""
+    from shareddata.derived import applicable_rules
+
+    return applicable_rules(one_thing.form_values or [], answers)
+
+
 def merge_form(one_thing: OneThing, selected_items: Iterable[OneThingItem | Any]) -> MergedForm:
     """The one form for these items of the one-thing (OneThingItems, or anything with their `pk`, e.g. ItemLine)."""
     pks = {getattr(it, "pk", it) for it in selected_items}

@@ -76,7 +76,9 @@ def _page(request: HttpRequest, code: str) -> Page:
         query = GuideQuery.from_querydict(request.GET)
     notice = query.notice(one_thing)[0]
     form = services.merge_form(one_thing, notice.selected_items)
-    prefill = prefill_for(user, form.keys, one_thing_code=one_thing.code)
+    prefill = prefill_for(
+        user, form.keys, one_thing_code=one_thing.code, settled=services.settled_by(one_thing, notice.answers)
+    )
     return Page(one_thing, notice, form, draft, prefill, GuideQuery.canonical(notice))
 
 

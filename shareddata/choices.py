@@ -57,6 +57,7 @@ class PrefillSource(models.TextChoices):
     VEHICLE = "vehicle", _("Vehicle registration (traffic police)")  # 公安交管：机动车登记
     PARTY = "party", _("The other party, with their consent")  # 共同申请的另一方本人授权
     DERIVED = "derived", _("Generated from other information on this form")  # 由本表其他信息生成（可修改）
+    ONE_THING = "one_thing", _("Settled by this one-thing or your answers")  # 由本“一件事”或您的问卷回答确定（可修改）
 
 
 class Relation(models.TextChoices):

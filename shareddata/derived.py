@@ -15,7 +15,7 @@ Not a rule (looked at and refused, so that nobody adds them by analogy):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -83,4 +83,49 @@ def derive_values(keys: Iterable[str], known: dict[str, str]) -> dict[str, str]:
             continue
         if value := rule.compute({i: known[i] for i in rule.inputs}):
             found[key] = value
+    return found
+
+
+# ---------------------------------------------------------------- values a one-thing settles (OneThing.form_values)
+
+
+def applicable_rules(rules: Sequence[Mapping], answers: Mapping[str, str]) -> list[Mapping]:
+    """The one-thing's form-value rules that hold for these questionnaire answers: those without a condition and
+    those whose `when` ("question.option") is answered so; for one element, the first that holds."""
+    found: dict[str, Mapping] = {}
+    for rule in rules:
+        when = rule.get("when") or ""
+        question, _, option = when.partition(".")
+        if when and answers.get(question) != option:
+            continue
+        found.setdefault(rule["element"], rule)
+    return list(found.values())
+
+
+def settled_inputs(rules: Sequence[Mapping], keys: Iterable[str]) -> set[str]:
+    """The keys the `same_as` rules for these targets read."""
+    asked = set(keys)
+    return {r["same_as"] for r in rules if r["element"] in asked and r.get("same_as")}
+
+
+def settled_values(
+    rules: Sequence[Mapping], keys: Iterable[str], known: Mapping[str, str], locked: Iterable[str] = ()
+) -> dict[str, tuple[str, bool, str]]:
+    """target -> (value, settled by an answer, the rule's reason) for the asked keys, from the rules that hold (`applicable_rules`): a
+    fixed value, or the value of another element of the same form (`same_as`) where that one is known.
+
+    A value an answer settles (a rule with `when`) is the answer's: it replaces what a source or the profile
+    suggested (not a locked, authoritative value) and is shown locked — to change it, change the answer. A rule
+    without a condition only fills what nothing else filled, as an editable default."""
+    asked = set(keys)
+    fixed = set(locked)
+    found = {}
+    for rule in rules:
+        key = rule["element"]
+        by_answer = bool(rule.get("when"))
+        if key not in asked or key in fixed or (known.get(key) and not by_answer):
+            continue
+        value = known.get(rule["same_as"], "") if rule.get("same_as") else str(rule.get("value") or "")
+        if value:
+            found[key] = (value, by_answer, str(rule.get("reason") or ""))
     return found

@@ -9,7 +9,7 @@ data the dictionary says that source supplies, and only about the applicant or t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from catalog.models import DataElement
 from core.errors import ConflictError, UserFacingError
 
 from .choices import ConsentScope, EventAction, PrefillSource
-from .derived import derive_values, inputs_for
+from .derived import derive_values, inputs_for, settled_inputs, settled_values
 from .models import ApplicantProfileValue, Consent, PartyConsent, SharedDataEvent
 from .related import Family, can_fill, related_values
 from .sources import LicenceRecord, get_source
@@ -64,7 +64,13 @@ SCOPES_FOR_KIND: dict[str, tuple[str, ...]] = {
 class PrefilledValue:
     value: str
     source: str  # PrefillSource
-    authoritative: bool  # supplied by the element's authoritative source: shown locked
+    authoritative: bool  # supplied by the element's authoritative source (or settled by an answer): shown locked
+    note: str = ""  # why (a value the one-thing settles: the rule's reason)
+
+    @property
+    def settled(self) -> bool:
+        """Settled by the one-thing or an answer of its questionnaire, not read from anyone's records."""
+        return self.source == PrefillSource.ONE_THING
 
     @property
     def source_label(self) -> str:
@@ -121,7 +127,12 @@ def account_values(user: User, keys: Iterable[str]) -> dict[str, PrefilledValue]
 
 
 def prefill_for(
-    user: User, element_keys: Iterable[str], *, include_profile: bool = True, one_thing_code: str = ""
+    user: User,
+    element_keys: Iterable[str],
+    *,
+    include_profile: bool = True,
+    one_thing_code: str = "",
+    settled: Sequence[Mapping] = (),
 ) -> dict[str, PrefilledValue]:
     """Values to pre-fill for the given data element keys.
 
@@ -133,6 +144,11 @@ def prefill_for(
     form); otherwise what the applicant entered wins. Window staff filing for a walk-in get no profile values
     (`include_profile=False`): the minimum a role needs.
 
+    Then the values the one-thing settles for the answers given (`settled`: its form-value rules that hold,
+    shareddata.derived.applicable_rules, PrefillSource.ONE_THING): what an answer settles (the 消防 check's 办理方式
+    chosen in the questionnaire) locked, since the answer decides it; what the one-thing settles (the 用气类别 of a
+    restaurant, the 用电地址 that is the shop's own premises) as editable defaults where nothing else filled them.
+
     Last, fields the law makes equal to another value of the same form (shareddata.derived.DERIVATIONS: the fire
     safety responsible person is the legal representative…) get that value as an editable default, marked
     PrefillSource.DERIVED, where nothing else filled them.
@@ -141,7 +157,8 @@ def prefill_for(
     person's section is filled from their own data once they consented from their own account (party_values).
     """
     asked = set(element_keys)
-    keys = asked | inputs_for(asked)  # what the derivations need, read under the same rules, returned only if asked
+    # what the derivations and the settled values need, read under the same rules, returned only if asked
+    keys = asked | inputs_for(asked) | settled_inputs(settled, asked)
     result = _source_values(user, keys, include_profile=include_profile)
     if one_thing_code:
         for key, value in party_values(user, keys, one_thing_code).items():
@@ -151,6 +168,14 @@ def prefill_for(
         count = _children_count(user, one_thing_code)
         if count is not None:
             result[CHILDREN_KEY] = PrefilledValue(str(count), PrefillSource.POPULATION, authoritative=False)
+    known = {k: v.value for k, v in result.items()}
+    locked = {k for k, v in result.items() if v.authoritative}
+    result.update(
+        {
+            key: PrefilledValue(value, PrefillSource.ONE_THING, authoritative=by_answer, note=reason)
+            for key, (value, by_answer, reason) in settled_values(settled, asked, known, locked).items()
+        }
+    )
     result.update(
         {
             key: PrefilledValue(value, PrefillSource.DERIVED, authoritative=False)

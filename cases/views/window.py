@@ -59,6 +59,7 @@ from oneform.services import (
     find_draft,
     may_act_for_applicant,
     merge_form,
+    settled_by,
     validate_values,
 )
 from results.forms import choose_delivery_from, filing_delivery_form
@@ -500,7 +501,7 @@ def _intake(request: HttpRequest, token: str, code: str) -> Intake:
     form = merge_form(one_thing, notice.selected_items)
     # what staff see of the account is the minimum: consented registry values, never the applicant's own profile
     # (一人一档: what they typed in earlier online filings)
-    prefill = prefill_for(applicant, form.keys, include_profile=False)
+    prefill = prefill_for(applicant, form.keys, include_profile=False, settled=settled_by(one_thing, notice.answers))
     return Intake(staff, token, applicant, one_thing, notice, error, form, draft, prefill, GuideQuery.canonical(notice))
 
 

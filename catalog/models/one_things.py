@@ -87,6 +87,10 @@ class OneThing(models.Model):
     photo_note = models.TextField(_("photo reminder"), blank=True)  # 照片/现场拍照及仪容提醒
     special_notes = models.TextField(_("other special notes"), blank=True)
     common_mistakes = models.JSONField(_("common mistakes"), default=list, blank=True)  # [{"wrong": …, "right": …}]
+    # Form values this one-thing (or an answer of its questionnaire) settles, so the form does not ask them again:
+    # [{"element": key, "when": "question.option" or "", "value": … or "same_as": key, "reason": …}]
+    # (oneform.determined: filled as editable defaults, PrefillSource.ONE_THING)
+    form_values = models.JSONField(_("values the one-thing settles"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

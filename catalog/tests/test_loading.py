@@ -156,3 +156,36 @@ def test_command_prints_every_problem_and_fails(data_dir, capsys):
         call_command("load_catalog", data_dir=str(data_dir))
     err = capsys.readouterr().err
     assert "甲不存在" in err and "乙不存在" in err
+
+
+def test_form_values_are_checked_before_anything_is_written(data_dir):
+    """A settled value names an element the form asks, an option of the questionnaire, a value within the element's
+    choices and a reason; each problem is named with its row and key."""
+
+    def break_rules(doc):
+        doc["form_values"] = [
+            {"element": "newborn.name", "value": "某某", "reason": "不是本表字段"},
+            {"element": "fire.approach", "when": "fire_mode.maybe", "value": "告知承诺方式", "reason": "未知选项"},
+            {"element": "utility.gas_category", "value": "民用气", "reason": "不在选项中"},
+            {"element": "signboard.text", "same_as": "enterprise.name"},
+            {"element": "signboard.material", "value": "铝", "same_as": "enterprise.name", "reason": "两者都给"},
+        ]
+
+    edit_yaml(data_dir / "specs" / "minquan_hotpot.yaml", break_rules)
+    problems = "\n".join(problems_of(data_dir))
+    assert "确定值的数据元“newborn.name”不是本一件事表单的字段" in problems
+    assert "确定值的条件“fire_mode.maybe”不是本一件事问卷的选项" in problems
+    assert "数据元“utility.gas_category”的确定值“民用气”不在其选项中" in problems
+    assert "数据元“signboard.text”的确定值缺少理由（reason）" in problems
+    assert "数据元“signboard.material”的确定值应给出 value 或 same_as 之一" in problems
+
+
+def test_form_values_are_written_with_the_one_thing_and_copied_to_its_next_version():
+    from catalog.services import copy_one_thing
+
+    hotpot = OneThing.objects.get(region__code="411421", name="我要开火锅店", version=1)
+    rules = {(r["element"], r.get("when", "")): r for r in hotpot.form_values}
+    assert rules[("fire.approach", "fire_mode.inspection")]["value"] == "一般程序（现场检查后许可）"
+    assert rules[("utility.service_address", "")]["same_as"] == "premises.address"
+    copy = copy_one_thing(hotpot, region=hotpot.region, version=2, code=hotpot.code)
+    assert copy.form_values == hotpot.form_values

@@ -9,8 +9,12 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import services as case_services
+        from core.statemachine import register
 
-        from . import services
+        from . import rules, services
+        from .models import JointInspection
+
+        register(JointInspection, "status", rules.INSPECTION)
 
         if services.on_case_distributed not in case_services.ON_DISTRIBUTED:
             case_services.ON_DISTRIBUTED.append(services.on_case_distributed)

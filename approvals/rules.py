@@ -8,55 +8,40 @@ when the platform pushes the prerequisite's result (004 四(二)4); withdrawal b
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import rules as case_rules
 from cases.choices import CaseAction, ItemStatus
-from core.errors import ConflictError
+from core.statemachine import StateMachine, action
 
-# item state -> department/system actions allowed in it
-ITEM_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
-    ItemStatus.AWAITING_RECEIPT: frozenset(),
-    ItemStatus.QUEUED: frozenset(
-        {CaseAction.ACCEPT_ITEM, CaseAction.REFUSE_ITEM, CaseAction.ASSIGN_ITEM, CaseAction.URGE_ITEM}
-    ),
-    ItemStatus.PRE_REVIEW: frozenset(
-        {
-            CaseAction.DENY_ITEM,
-            CaseAction.ASSIGN_ITEM,
-            CaseAction.URGE_ITEM,
-            CaseAction.RELEASE_ITEM,
-            CaseAction.STOP_ITEM,
-        }
-    ),
-    ItemStatus.ACCEPTED: frozenset(
-        {
-            CaseAction.APPROVE_ITEM,
-            CaseAction.DENY_ITEM,
-            CaseAction.PAUSE_ITEM,
-            CaseAction.ASSIGN_ITEM,
-            CaseAction.URGE_ITEM,
-        }
-    ),
-    ItemStatus.SUPPLEMENT: frozenset({CaseAction.RESUME_ITEM, CaseAction.ASSIGN_ITEM, CaseAction.URGE_ITEM}),
-    ItemStatus.APPROVED: frozenset(),
-    ItemStatus.DENIED: frozenset(),
-    ItemStatus.REFUSED: frozenset(),
-    ItemStatus.STOPPED: frozenset(),
-    ItemStatus.WITHDRAWN: frozenset(),
-}
+from .choices import InspectionStatus
+
+A = CaseAction
+ITEM = case_rules.ITEM  # the case item's table lives with its model (cases/rules.py)
+
+# item state -> the actions a department's staff may take in it (a view of the table, for the pages)
+ITEM_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {str(s): ITEM.allowed(s, people_only=True) for s in ItemStatus}
 
 
 def is_allowed(status: str, action: str) -> bool:
-    return action in ITEM_ALLOWED_ACTIONS.get(status, frozenset())
+    return ITEM.is_allowed(status, action)
 
 
 def check_allowed(status: str, action: str) -> None:
-    if not is_allowed(status, action):
-        raise ConflictError(
-            _("This cannot be done now: the item is “%(status)s”; “%(action)s” is not possible in that state.")
-            % {"status": ItemStatus(status).label, "action": CaseAction(action).label}
-        )
+    ITEM.check(status, action)
+
+
+# The joint inspection (联合勘验/评审) the lead department books: recorded once, or called off.
+INSPECTION = StateMachine(
+    "inspection",
+    InspectionStatus,
+    (
+        action(A.RECORD_INSPECTION, [InspectionStatus.PLANNED], [InspectionStatus.DONE]),
+        action(A.CANCEL_INSPECTION, [InspectionStatus.PLANNED], [InspectionStatus.CANCELLED]),
+    ),
+    action_labels=case_rules.ACTION_LABELS,
+    refusal=gettext_lazy("This inspection is “%(status)s”: “%(action)s” is no longer possible."),
+)
 
 
 DEFAULT_REMEDIES = gettext_lazy(

@@ -32,8 +32,10 @@ from accounts.models import User
 from accounts.permissions import can
 from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
+from cases.kernel import Actor, lock_case, record_event
 from cases.models import Case, CaseEvent, CaseItem, SupplementAnswer
-from cases.services import Actor, derive_status, record_event
+from cases.rules import CASE, MATERIAL
+from cases.services import derive_status
 from core.errors import ConflictError, UserFacingError
 from workcalendar.clocks import clock_state
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
@@ -45,8 +47,9 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000
 DECIDING_ROLES = frozenset({StaffRole.REVIEWER, StaffRole.LEAD})
 
-# Hooks other apps register (results: e-licences, delivery), run after commit with the item just decided, as
-# cases.services.ON_DISTRIBUTED is run after distribution; the decision stands whatever a hook does (robust).
+# Hooks other apps register (results: e-licences, delivery), run with the item just decided inside the decision's
+# transaction, as cases.services.ON_DISTRIBUTED is run inside the distribution's: whole or nothing — a hook that fails
+# undoes the decision, and nothing of it is left half-written (docs/architecture.md, "Whole or nothing").
 ON_APPROVED: list[Callable[[CaseItem], None]] = []  # 准予
 ON_REFUSED_OR_DENIED: list[Callable[[CaseItem], None]] = []  # 不予受理 / 不予许可 (its dependants may have stopped)
 
@@ -79,7 +82,7 @@ def _check_decider(user: User | None, item: CaseItem) -> None:
 
 
 def _lock(item: CaseItem) -> tuple[Case, CaseItem]:
-    case = Case.objects.select_for_update(of=("self",)).order_by().select_related("region").get(pk=item.case_id)
+    case = lock_case(item.case_id, related=("region",))
     item = (
         CaseItem.objects.select_for_update(of=("self",))
         .order_by()
@@ -121,8 +124,7 @@ def _refresh_case_status(case: Case, actor: Actor) -> None:
     status = derive_status(case, items)
     if status == case.status:
         return
-    before = case.status
-    case.status = status
+    before = CASE.move(case, CaseAction.ITEM, status)
     case.save(update_fields=["status", "updated_at"])
     record_event(
         case,
@@ -138,7 +140,7 @@ def _tell(case: Case, kind: str, item: CaseItem | None = None) -> None:
     from . import notify
 
     item_pk = item.pk if item is not None else None
-    transaction.on_commit(lambda: notify.tell_applicant(case.pk, kind, item_pk))
+    notify.tell_applicant(case.pk, kind, item_pk)  # in the change's transaction: the outbox row is part of it
 
 
 def _text(value: str) -> str:
@@ -197,14 +199,14 @@ def do_accept_item(item: CaseItem, *, acting_user: User, ip: str | None = None) 
     if item.assignee_id is None:
         item.assignee = acting_user
     if pending:
-        item.status = ItemStatus.PRE_REVIEW
+        rules.ITEM.move(item, CaseAction.ACCEPT_ITEM, ItemStatus.PRE_REVIEW)
         action = CaseAction.PRE_REVIEW_ITEM
         summary = _("%(item)s accepted; pre-review while waiting for %(prerequisites)s.") % {
             "item": item.name,
             "prerequisites": "、".join(p.name for p in pending),
         }
     else:
-        item.status = ItemStatus.ACCEPTED
+        rules.ITEM.move(item, CaseAction.ACCEPT_ITEM, ItemStatus.ACCEPTED)
         action = CaseAction.ACCEPT_ITEM
         summary = _("%(item)s accepted by %(department)s; decision due %(due)s.") % {
             "item": item.name,
@@ -341,8 +343,7 @@ def do_approve_item(
     if produced:
         case.values = {**(case.values or {}), **produced}
         case.save(update_fields=["values"])
-    before = item.status
-    item.status = ItemStatus.APPROVED
+    before = rules.ITEM.move(item, CaseAction.APPROVE_ITEM, ItemStatus.APPROVED)
     item.decided_at, item.decided_by = now, acting_user
     item.result_number = _text(result_number)[:60]
     item.result_valid_until = valid_until
@@ -383,7 +384,7 @@ def do_approve_item(
     _refresh_case_status(case, actor)
     _tell(case, "item.approved", item)
     for hook in ON_APPROVED:
-        transaction.on_commit(lambda hook=hook: hook(item), robust=True)  # a failing hook is logged, not raised
+        hook(item)  # in the same transaction: the e-licence and the result announcement stand or fall with it
     return item
 
 
@@ -413,8 +414,7 @@ def _end(
     ip: str | None,
 ) -> CaseItem:
     now = timezone.now()
-    before = item.status
-    item.status = status
+    before = rules.ITEM.move(item, action, status)
     item.decided_at, item.decided_by = now, acting_user
     item.reasons, item.remedies = reasons, remedies
     item.paused_at = None
@@ -438,7 +438,7 @@ def _end(
     if stopped:
         _tell(case, "item.stopped", item)
     for hook in ON_REFUSED_OR_DENIED:
-        transaction.on_commit(lambda hook=hook: hook(item), robust=True)  # a failing hook is logged, not raised
+        hook(item)  # in the same transaction
     return item
 
 
@@ -455,7 +455,7 @@ def _release_deferrals(case: Case, actor: Actor, now) -> None:
     for material in case.materials.filter(state=MaterialState.DEFERRED).order_by("order", "id"):
         served = set(material.items or [])
         if served and served <= ended:
-            material.state = MaterialState.RELEASED
+            MATERIAL.move(material, CaseAction.RELEASE_DEFERRAL, MaterialState.RELEASED, attr="state")
             material.save(update_fields=["state", "updated_at"])
             record_event(
                 case,
@@ -491,8 +491,7 @@ def _stop_dependants(case: Case, failed: CaseItem, now: dt.datetime) -> list[Cas
         for dependant in by_prerequisite.get(current.pk, []):
             if dependant.status in ENDED_ITEM_STATUSES:
                 continue
-            before = dependant.status
-            dependant.status = ItemStatus.STOPPED
+            before = rules.ITEM.move(dependant, CaseAction.STOP_ITEM, ItemStatus.STOPPED)
             dependant.decided_at = now
             dependant.reasons = _("Its prerequisite “%(item)s” did not go through.") % {"item": failed.name}
             dependant.paused_at = None
@@ -521,8 +520,7 @@ def _release_dependants(case: Case, approved: CaseItem, now: dt.datetime) -> Non
             continue
         if any(p.status != ItemStatus.APPROVED for p in dependant.prerequisites.all()):
             continue
-        before = dependant.status
-        dependant.status = ItemStatus.ACCEPTED
+        before = rules.ITEM.move(dependant, CaseAction.RELEASE_ITEM, ItemStatus.ACCEPTED)
         soon = _decision_due(calendar, timezone.localtime(now).date(), rules.DECISION_AFTER_RELEASE_WORKDAYS)
         if soon is not None and (dependant.decision_due_on is None or dependant.decision_due_on < soon):
             dependant.decision_due_on = soon
@@ -551,8 +549,7 @@ def do_request_supplement(item: CaseItem, reason: str, *, acting_user: User, ip:
         raise UserFacingError(_("Say what the applicant must supply."))
     case, item = _start(item, CaseAction.PAUSE_ITEM, acting_user)
     now = timezone.now()
-    before = item.status
-    item.status = ItemStatus.SUPPLEMENT
+    before = rules.ITEM.move(item, CaseAction.PAUSE_ITEM, ItemStatus.SUPPLEMENT)
     item.paused_at, item.pause_reason = now, reason
     item.save()
     _record(
@@ -625,8 +622,7 @@ def _resume(case: Case, item: CaseItem, actor: Actor, *, answer: SupplementAnswe
     before_due = item.decision_due_on
     if item.decision_due_on is not None and paused_days:
         item.decision_due_on = _decision_due(calendar, item.decision_due_on, paused_days) or item.decision_due_on
-    before = item.status
-    item.status = ItemStatus.ACCEPTED
+    before = rules.ITEM.move(item, CaseAction.RESUME_ITEM, ItemStatus.ACCEPTED)
     item.paused_workdays += paused_days
     item.paused_at = None
     item.clock_flag = ""
@@ -703,7 +699,7 @@ def do_urge_item(item: CaseItem, note: str, *, acting_user: User, ip: str | None
     )
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_department_urged(item.pk, _text(note)))
+    notify.tell_department_urged(item.pk, _text(note))
     return item
 
 
@@ -827,7 +823,7 @@ def do_book_inspection(
     """联合勘验/评审: the lead department books one on-site inspection for several open items of the case."""
     from .models import JointInspection
 
-    case = Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region").get(pk=case.pk)
+    case = lock_case(case)
     _check_organiser(acting_user, case)
     case_rules.check_allowed(case.status, CaseAction.ITEM)
     wanted = {getattr(i, "pk", i) for i in items}
@@ -876,7 +872,7 @@ def do_book_inspection(
     )
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_applicant_inspection(inspection.pk))
+    notify.tell_applicant_inspection(inspection.pk)
     return inspection
 
 
@@ -884,10 +880,7 @@ def _lock_inspection(inspection):
     """The inspection's case, then the inspection, locked in that order (as every case change locks)."""
     from .models import JointInspection
 
-    case = (
-        Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region")
-        .get(pk=inspection.case_id)
-    )  # fmt: skip
+    case = lock_case(inspection.case_id)
     return case, JointInspection.objects.select_for_update().order_by().get(pk=inspection.pk)
 
 
@@ -937,7 +930,7 @@ def do_record_inspection_outcome(
     if problems:
         raise UserFacingError(" ".join(problems))
     InspectionOutcome.objects.bulk_create(rows)
-    inspection.status = InspectionStatus.DONE
+    rules.INSPECTION.move(inspection, CaseAction.RECORD_INSPECTION, InspectionStatus.DONE)
     inspection.recorded_by, inspection.recorded_at = acting_user, now
     inspection.save(update_fields=["status", "recorded_by", "recorded_at"])
     summary = "；".join(
@@ -982,7 +975,7 @@ def do_cancel_inspection(
     if not reason:
         raise UserFacingError(_("Say why the inspection is cancelled."))
     now = timezone.now()
-    inspection.status = InspectionStatus.CANCELLED
+    rules.INSPECTION.move(inspection, CaseAction.CANCEL_INSPECTION, InspectionStatus.CANCELLED)
     inspection.cancelled_at, inspection.cancel_reason, inspection.cancelled_by = now, reason, acting_user
     inspection.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by"])
     when = timezone.localtime(inspection.scheduled_at).strftime("%Y-%m-%d %H:%M")
@@ -998,7 +991,7 @@ def do_cancel_inspection(
     )
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_applicant_inspection_cancelled(inspection.pk))
+    notify.tell_applicant_inspection_cancelled(inspection.pk)
     return inspection
 
 

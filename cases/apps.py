@@ -6,3 +6,13 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from core.statemachine import register
+
+        from . import rules
+        from .models import Case, CaseItem, CaseMaterial
+
+        register(Case, "status", rules.CASE)
+        register(CaseItem, "status", rules.ITEM)
+        register(CaseMaterial, "state", rules.MATERIAL)

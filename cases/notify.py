@@ -44,7 +44,7 @@ def _texts(case) -> dict[str, tuple[str, str]]:
 
 
 def tell_applicant(case_pk: int, kind: str) -> None:
-    """Queue an SMS and a site message to the applicant about their case (after the change has committed)."""
+    """Queue an SMS and a site message to the applicant about their case, in the change's transaction."""
     from notifications.services import tell_applicant as tell
 
     from .models import Case

@@ -63,7 +63,8 @@ from .choices import (
     MaterialState,
     PointKind,
 )
-from .models import Case, CaseCounter, CaseEvent, CaseItem, CaseMaterial, CorrectionNotice
+from .kernel import ON_EVENT, Actor, lock_case, record_event  # noqa: F401  (re-exported)
+from .models import Case, CaseCounter, CaseItem, CaseMaterial, CorrectionNotice
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +79,10 @@ NOT_FROM_APPLICANT = {
     MaterialStatus.PUSHED: MaterialState.PUSHED,
 }
 
-# Hooks other apps register to run after a case is distributed (issue 4: department queues, notices).
+# Hooks other apps register, run inside the transaction that distributes a case (issue 4: department notices).
 ON_DISTRIBUTED: list[Callable[[Case], None]] = []
-# Run inside the transaction of every recorded case event, right after it is written (the documents app issues the
-# documents a change creates here): what they write belongs to the same change, and a failure rolls it back.
-ON_EVENT: list[Callable[[CaseEvent], None]] = []
-# ... and after a withdrawal committed (results: a 统一领取 case may now have its decided results ready).
+# ... and inside a withdrawal's transaction (results: a 统一领取 case may now have its decided results ready;
+# approvals: planned joint inspections are called off).
 ON_WITHDRAWN: list[Callable[[Case], None]] = []
 
 
@@ -137,59 +136,12 @@ class DeferralsRefused(UserFacingError):
         self.problems = dict(problems)
 
 
-@dataclass
-class Actor:
-    """Who acts, and from where: recorded on every event."""
-
-    user: User | None
-    ip: str | None = None
-    channel: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(self.user) if self.user is not None else _("System")
-
-
 def _actor(acting_user: User | None, ip: str | None, channel: str = "") -> Actor:
     return Actor(acting_user, ip, channel)
 
 
-def record_event(
-    case: Case,
-    action: str,
-    actor: Actor,
-    *,
-    from_status: str = "",
-    to_status: str = "",
-    summary: str = "",
-    internal_note: str = "",
-    detail: dict | None = None,
-    item: CaseItem | None = None,
-    at: dt.datetime | None = None,
-) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        case=case,
-        item=item,
-        action=action,
-        at=at or timezone.now(),
-        actor=actor.user,
-        actor_label=actor.label,
-        channel=actor.channel,
-        ip=actor.ip or None,
-        from_status=from_status,
-        to_status=to_status,
-        summary=summary,
-        internal_note=internal_note,
-        detail=detail or {},
-    )
-    for hook in ON_EVENT:
-        hook(event)
-    return event
-
-
 def _lock(case: Case) -> Case:
-    """The case row, locked for this transaction and re-read (its state may have changed since it was loaded)."""
-    return Case.objects.select_for_update(of=("self",)).order_by().select_related("one_thing", "region").get(pk=case.pk)
+    return lock_case(case)
 
 
 # ---------------------------------------------------------------- who may act
@@ -511,7 +463,7 @@ def do_submit_case(
             do_remember_values(applicant, typed, acting_user=applicant)
         except ValueError:
             logger.warning("Profile not updated for case %s: unknown keys", case.number)
-    _notify_after_commit(case, "case.submitted")
+    _notify(case, "case.submitted")
     return case
 
 
@@ -573,8 +525,7 @@ def do_request_correction(
     notice = CorrectionNotice.objects.create(
         case=case, round=len(previous) + 1, points=cleaned, issued_at=now, issued_by=acting_user
     )
-    before = case.status
-    case.status = CaseStatus.CORRECTION
+    before = rules.CASE.move(case, CaseAction.REQUEST_CORRECTION, CaseStatus.CORRECTION)
     case.review_due_at = None
     case.save(update_fields=["status", "review_due_at", "updated_at"])
     record_event(
@@ -588,7 +539,7 @@ def do_request_correction(
         detail={"round": notice.round, "points": cleaned},
         at=now,
     )
-    _notify_after_commit(case, "case.correction")
+    _notify(case, "case.correction")
     return notice
 
 
@@ -658,8 +609,11 @@ def _with_file(
     allowed_states: Callable[[CaseMaterial], bool],
     refusal: str,
     summary: str,
+    then: Callable[[Case], None] | None = None,
 ) -> CaseMaterial:
-    """Check, store and record one file for a material of the case, or refuse writing nothing."""
+    """Check, store and record one file for a material of the case, or refuse writing nothing; `then(case)` runs on
+    the locked case in the same transaction (what the file implies: the last scan distributes the case), and if it
+    fails, nothing stays — not the file either."""
     checked = check_file(uploaded_file)  # before any write
     with transaction.atomic():
         case = _lock(case)
@@ -673,7 +627,7 @@ def _with_file(
         try:
             material.original_name = checked.name
             material.content_type, material.size, material.sha256 = checked.content_type, checked.size, checked.sha256
-            material.state = MaterialState.UPLOADED
+            rules.MATERIAL.move(material, action, MaterialState.UPLOADED, attr="state")
             material.save()
             record_event(
                 case,
@@ -684,6 +638,8 @@ def _with_file(
                 summary=summary % {"name": material.name},
                 detail={"material": material_type.key, "before": before, "after": _file_snapshot(material)},
             )
+            if then is not None:
+                then(case)
         except Exception:
             material.file.storage.delete(stored)
             raise
@@ -742,8 +698,7 @@ def do_resubmit_case(case: Case, *, acting_user: User, ip: str | None = None) ->
     now = timezone.now()
     notice.answered_at = now
     notice.save(update_fields=["answered_at"])
-    before = case.status
-    case.status = CaseStatus.SUBMITTED
+    before = rules.CASE.move(case, CaseAction.RESUBMIT, CaseStatus.SUBMITTED)
     case.review_due_at = _review_due(case, now) if case.channel == Channel.ONLINE else None
     case.save(update_fields=["status", "review_due_at", "updated_at"])
     record_event(
@@ -756,7 +711,7 @@ def do_resubmit_case(case: Case, *, acting_user: User, ip: str | None = None) ->
         detail={"round": notice.round},
         at=now,
     )
-    _notify_after_commit(case, "case.resubmitted")
+    _notify(case, "case.resubmitted")
     return case
 
 
@@ -830,12 +785,11 @@ def do_receive_case(
     if problems:
         raise DeferralsRefused(problems)
     for material in missing:
-        material.state = MaterialState.DEFERRED
+        rules.MATERIAL.move(material, CaseAction.RECEIVE, MaterialState.DEFERRED, attr="state")
         material.deferred_until = deferrals[material.material_type.key]
         material.save(update_fields=["state", "deferred_until", "updated_at"])
     now = timezone.now()
-    before = case.status
-    case.status = CaseStatus.RECEIVED
+    before = rules.CASE.move(case, CaseAction.RECEIVE, CaseStatus.RECEIVED)
     case.received_at = now
     case.received_by = acting_user
     case.review_due_at = None
@@ -855,7 +809,7 @@ def do_receive_case(
         detail={"deferred": {m.material_type.key: m.deferred_until.isoformat() for m in missing}},
         at=now,
     )
-    _notify_after_commit(case, "case.received")
+    _notify(case, "case.received")
     if not case.materials.filter(state=MaterialState.PAPER).exists():
         _distribute(case, _actor(acting_user, ip, "window"))
     return case
@@ -864,9 +818,18 @@ def do_receive_case(
 def do_attach_scan(
     case: Case, material_type: MaterialType, uploaded_file: UploadedFile, *, acting_user: User, ip: str | None = None
 ) -> CaseMaterial:
-    """The electronic copy of a paper material received at the window; the last one distributes the case."""
+    """The electronic copy of a paper material received at the window; the last one distributes the case, in the
+    same transaction (a distribution that fails leaves the material unscanned, to be scanned again)."""
     _check_window(case, acting_user)
-    material = _with_file(
+
+    def distribute_after_the_last(case: Case) -> None:
+        if not case.materials.filter(state=MaterialState.PAPER).exists() and case.scanned_at is None:
+            case.scanned_at = timezone.now()
+            case.save(update_fields=["scanned_at", "updated_at"])
+            if case.received_at is not None and case.distributed_at is None:
+                _distribute(case, _actor(acting_user, ip, "window"))
+
+    return _with_file(
         case,
         material_type,
         uploaded_file,
@@ -876,15 +839,8 @@ def do_attach_scan(
         allowed_states=lambda m: m.state == MaterialState.PAPER,
         refusal=_("“%(name)s” has no paper copy waiting to be scanned."),
         summary=_("Paper material “%(name)s” scanned."),
+        then=distribute_after_the_last,
     )
-    with transaction.atomic():
-        case = _lock(case)
-        if not case.materials.filter(state=MaterialState.PAPER).exists() and case.scanned_at is None:
-            case.scanned_at = timezone.now()
-            case.save(update_fields=["scanned_at", "updated_at"])
-            if case.received_at is not None and case.distributed_at is None:
-                _distribute(case, _actor(acting_user, ip, "window"))
-    return material
 
 
 def _distribute(case: Case, actor: Actor) -> None:
@@ -897,7 +853,7 @@ def _distribute(case: Case, actor: Actor) -> None:
     except CalendarNotConfigured:
         acceptance_due = None
     for item in items:
-        item.status = ItemStatus.QUEUED
+        rules.ITEM.move(item, CaseAction.DISTRIBUTE, ItemStatus.QUEUED)
         item.distributed_at = now
         item.acceptance_due_at = acceptance_due
         item.save(update_fields=["status", "distributed_at", "acceptance_due_at", "updated_at"])
@@ -915,7 +871,7 @@ def _distribute(case: Case, actor: Actor) -> None:
         at=now,
     )
     for hook in ON_DISTRIBUTED:
-        transaction.on_commit(lambda hook=hook: hook(case))
+        hook(case)  # in the distribution's transaction: the departments' notices are part of it
 
 
 def do_supply_deferred_material(
@@ -976,13 +932,13 @@ def do_withdraw_case(case: Case, reason: str, *, acting_user: User, ip: str | No
         raise ConflictError(_("Every item has been decided; there is nothing left to withdraw."))
     now = timezone.now()
     for item in open_items:
-        item.status = ItemStatus.WITHDRAWN
+        rules.ITEM.move(item, CaseAction.WITHDRAW, ItemStatus.WITHDRAWN)
         item.save(update_fields=["status", "updated_at"])
     before = case.status
     case.withdrawn_at = now
     case.withdrawal_reason = reason
     case.review_due_at = None
-    case.status = derive_status(case, items)
+    rules.CASE.move(case, CaseAction.WITHDRAW, derive_status(case, items))
     case.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "review_due_at", "updated_at"])
     record_event(
         case,
@@ -994,16 +950,17 @@ def do_withdraw_case(case: Case, reason: str, *, acting_user: User, ip: str | No
         detail={"items": [item.pk for item in open_items]},
         at=now,
     )
-    _notify_after_commit(case, "case.withdrawn")
+    _notify(case, "case.withdrawn")
     for hook in ON_WITHDRAWN:
-        transaction.on_commit(lambda hook=hook: hook(case), robust=True)
+        hook(case)  # in the withdrawal's transaction: inspections called off, results announced
     return case
 
 
 # ---------------------------------------------------------------- notices to the applicant
 
 
-def _notify_after_commit(case: Case, kind: str) -> None:
+def _notify(case: Case, kind: str) -> None:
+    """The applicant's notice, written to the outbox in the change's transaction (an SMS leaves after commit)."""
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_applicant(case.pk, kind))
+    notify.tell_applicant(case.pk, kind)

@@ -9,8 +9,12 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import services as case_services
+        from core.statemachine import register
 
-        from . import services
+        from . import rules, services
+        from .models import CaseDocument
+
+        register(CaseDocument, "status", rules.DOCUMENT)
 
         if services.on_case_event not in case_services.ON_EVENT:
             case_services.ON_EVENT.append(services.on_case_event)

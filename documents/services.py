@@ -64,9 +64,9 @@ from accounts.permissions import can
 from approvals import rules as approval_rules
 from approvals.services import departments_of
 from cases.choices import CaseAction, CaseStatus, ItemStatus, MaterialState
+from cases.kernel import Actor, lock_case, record_event
 from cases.models import Case, CaseEvent, CaseItem, CaseMaterial, CorrectionNotice
 from cases.queries import first_event
-from cases.services import Actor, record_event
 from core.codes import CODE_LENGTH, code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
 from core.qr import public_url
@@ -75,6 +75,7 @@ from results.services import mask_identity, mask_name
 
 from .choices import CENTRE_KINDS, NUMBER_PREFIX, DocumentKind, DocumentStatus, DocumentVerification
 from .models import CaseDocument
+from .rules import DOCUMENT, SUPERSEDE
 
 HMAC_SALT = "documents.CaseDocument.verification"
 DOCUMENT_LANGUAGE = "zh-hans"  # official documents are in Chinese whatever the reader's interface language
@@ -442,7 +443,7 @@ def issue_document(source: Source, *, acting_user: User | None, ip: str | None =
         return refresh_status(existing, save=False)
     try:
         with transaction.atomic():
-            Case.objects.select_for_update(of=("self",)).order_by().filter(pk=source.case.pk).first()
+            lock_case(source.case.pk, related=())
             existing = _find(source)  # issued while we waited for the lock
             if existing is not None:
                 return refresh_status(existing, save=False)
@@ -527,7 +528,7 @@ def refresh_status(document: CaseDocument, *, save: bool = True) -> CaseDocument
     with translation.override(DOCUMENT_LANGUAGE):
         ended = _superseded(document)
     if ended is not None:
-        document.status = DocumentStatus.SUPERSEDED
+        DOCUMENT.move(document, SUPERSEDE, DocumentStatus.SUPERSEDED)
         document.status_changed_at, document.status_reason = ended
         if save:
             CaseDocument.objects.filter(pk=document.pk, status=DocumentStatus.CURRENT).update(
@@ -577,7 +578,7 @@ def do_revoke_document(
     document: CaseDocument, reason: str, *, acting_user: User, ip: str | None = None
 ) -> CaseDocument:
     """撤销 a document issued in error: it stays on record, and its verification says revoked, with the date."""
-    Case.objects.select_for_update(of=("self",)).order_by().filter(pk=document.case_id).first()
+    lock_case(document.case_id, related=())
     document = CaseDocument.objects.select_for_update(of=("self",)).order_by().get(pk=document.pk)
     if not may_revoke(acting_user, document):
         raise UserFacingError(_("Only the issuing body can revoke this document."))
@@ -587,7 +588,8 @@ def do_revoke_document(
     if not reason:
         raise UserFacingError(_("State the reason for revoking the document."))
     now = timezone.now()
-    document.status, document.status_changed_at, document.status_reason = DocumentStatus.REVOKED, now, reason
+    DOCUMENT.move(document, CaseAction.REVOKE_DOCUMENT, DocumentStatus.REVOKED)
+    document.status_changed_at, document.status_reason = now, reason
     document.revoked_by = acting_user
     document.save(update_fields=["status", "status_changed_at", "status_reason", "revoked_by"])
     render_pdf_later(document)

@@ -1,7 +1,9 @@
 """The outbox: every message the platform sends (SMS) or leaves in an applicant's inbox (站内信).
 
-A Message is written once by `services.do_queue_message` and afterwards only its delivery fields change (status,
-sent_at, attempts, last_error) in `services.deliver_message`. What it is about is kept as plain fields (`kind`, such
+A Message is written once by `services.do_queue_message`, in the transaction of the change it is about, and
+afterwards only its delivery fields change (status, sent_at, attempts, last_error, next_attempt_at) in
+`services.deliver_message`: retried with a growing delay (`retry_due_messages`, every minute) until it is sent or,
+after settings.OUTBOX_MAX_ATTEMPTS, marked undeliverable (the dead letters an administrator sees and may requeue). What it is about is kept as plain fields (`kind`, such
 as "otp" or "case.received", and `case_number`), so that the outbox does not depend on the apps that write to it.
 """
 
@@ -46,12 +48,30 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)  # a failed SMS: when to retry
+    requeued_at = models.DateTimeField(_("requeued at"), null=True, blank=True)  # an undeliverable one sent again
+    requeued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requeued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["recipient", "-created_at"], name="message_recipient_recent")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="message_recipient_recent"),
+            # what the retry sweep reads: the few SMS not sent yet
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="message_to_retry",
+                condition=Q(status__in=[MessageStatus.QUEUED, MessageStatus.FAILED]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(recipient__isnull=False) | ~Q(mobile=""), name="message_has_recipient_or_mobile"

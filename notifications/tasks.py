@@ -24,6 +24,12 @@ def deliver_message(message_id: int) -> str | None:
     message = services.deliver_message(message_id)
     if message is None:
         return None
-    if message.status == MessageStatus.FAILED:
+    if message.status in (MessageStatus.FAILED, MessageStatus.DEAD):
         raise DeliveryFailed(f"Message {message.pk}: {message.last_error}")
     return str(message.status)
+
+
+@task()
+def retry_messages() -> dict[str, int]:
+    """The periodic task: send again the SMS whose retry is due, and those whose enqueue was lost."""
+    return services.retry_due_messages()

@@ -10,8 +10,12 @@ class ResultsConfig(AppConfig):
     def ready(self) -> None:
         from approvals import services as approval_services
         from cases import services as case_services
+        from core.statemachine import register
 
-        from . import services
+        from . import rules, services
+        from .models import ELicence
+
+        register(ELicence, "status", rules.LICENCE)
 
         if services.on_item_approved not in approval_services.ON_APPROVED:
             approval_services.ON_APPROVED.append(services.on_item_approved)

@@ -1,4 +1,4 @@
-"""Messages about results, through the notification outbox (run after commit by results.services)."""
+"""Messages about results, through the notification outbox (written in the transaction of the change they are about)."""
 
 from __future__ import annotations
 

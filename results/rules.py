@@ -14,10 +14,11 @@ Seed clauses (../shared/seeds):
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import DECIDED_ITEM_STATUSES, OPEN_CASE_STATUSES, CaseAction, CaseStatus
-from core.errors import ConflictError
+from cases.rules import ACTION_LABELS, CASE
+from core.statemachine import StateMachine, action
 
 from .choices import LicenceStatus
 
@@ -25,26 +26,21 @@ from .choices import LicenceStatus
 DELIVERABLE_ITEM_STATUSES = DECIDED_ITEM_STATUSES
 ENDED_CASE_STATUSES = frozenset(set(CaseStatus) - set(OPEN_CASE_STATUSES))
 
-_WHILE_OPEN = frozenset({CaseAction.CHOOSE_DELIVERY, CaseAction.DELIVER})  # deliver: 分别领取 only
-_ONCE_ENDED = frozenset({CaseAction.CHOOSE_DELIVERY, CaseAction.DELIVER, CaseAction.ARCHIVE})
+RESULTS_ACTIONS = frozenset({CaseAction.CHOOSE_DELIVERY, CaseAction.DELIVER, CaseAction.ARCHIVE})
 
-# case state -> results actions allowed in it (further conditions: services.py, named in each refusal)
-CASE_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
-    CaseStatus.SUBMITTED: frozenset({CaseAction.CHOOSE_DELIVERY}),
-    CaseStatus.CORRECTION: frozenset({CaseAction.CHOOSE_DELIVERY}),
-    CaseStatus.RECEIVED: _WHILE_OPEN,
-    CaseStatus.IN_PROGRESS: _WHILE_OPEN,
-    CaseStatus.COMPLETED: _ONCE_ENDED,
-    CaseStatus.PARTIALLY_COMPLETED: _ONCE_ENDED,
-    CaseStatus.NOT_ACCEPTED: _ONCE_ENDED,
-    CaseStatus.WITHDRAWN: _ONCE_ENDED,
-}
+# case state -> results actions allowed in it: a view of the case's one table (cases/rules.py CASE); further
+# conditions in services.py, named in each refusal
+CASE_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {str(s): CASE.allowed(s) & RESULTS_ACTIONS for s in CaseStatus}
 
-# licence state -> actions
-LICENCE_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
-    LicenceStatus.VALID: frozenset({CaseAction.REVOKE_LICENCE}),
-    LicenceStatus.REVOKED: frozenset(),
-}
+# The e-licence (电子证照): issued valid (ISSUE_LICENCE creates it), revoked once.
+LICENCE = StateMachine(
+    "licence",
+    LicenceStatus,
+    (action(CaseAction.REVOKE_LICENCE, [LicenceStatus.VALID], [LicenceStatus.REVOKED]),),
+    action_labels=ACTION_LABELS,
+    refusal=gettext_lazy("This licence is “%(status)s”: “%(action)s” is not possible."),
+)
+LICENCE_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {str(s): LICENCE.allowed(s) for s in LicenceStatus}
 
 
 def is_allowed(status: str, action: str) -> bool:
@@ -52,8 +48,4 @@ def is_allowed(status: str, action: str) -> bool:
 
 
 def check_allowed(status: str, action: str) -> None:
-    if not is_allowed(status, action):
-        raise ConflictError(
-            _("This cannot be done now: the case is “%(status)s”; “%(action)s” is not possible in that state.")
-            % {"status": CaseStatus(status).label, "action": CaseAction(action).label}
-        )
+    CASE.check(status, action)

@@ -1,9 +1,10 @@
 """Results of a case, one function per change (STYLE.md §4): e-licences, the way of receiving results, delivery,
 archive. Each `do_*` locks the case first (as cases and approvals do, so changes never deadlock), checks
-rules.CASE_ALLOWED_ACTIONS and the conditions named below, writes a CaseEvent and starts messages on commit.
+rules.CASE_ALLOWED_ACTIONS and the conditions named below, writes a CaseEvent and its messages (the outbox rows)
+in the same transaction; only the SMS gateway is called after commit, by the worker.
 
 E-licences (电子证照)
-    `on_item_approved` (registered in approvals.services.ON_APPROVED, run after the approval commits) issues one
+    `on_item_approved` (registered in approvals.services.ON_APPROVED, run inside the approval's transaction) issues one
     e-licence for an approved item whose result is a licence, certificate, card or approval document
     (choices.LICENCE_RESULT_KINDS). Its number is the result number the department gave, or
     `<region code>-<item code without the region>-<yyyymmdd>-<4-digit sequence>`; a number already used by another
@@ -53,9 +54,10 @@ from accounts.models import User
 from accounts.permissions import can
 from approvals.services import departments_of
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, Channel, ItemStatus
+from cases.kernel import Actor, lock_case, record_event
 from cases.models import Case, CaseEvent, CaseItem
 from cases.queries import first_event
-from cases.services import Actor, is_window_staff_for, record_event
+from cases.services import is_window_staff_for
 from catalog.choices import DeliveryMethod
 from core.codes import code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
@@ -125,12 +127,7 @@ def may_archive(user: User | None, case: Case) -> bool:
 
 
 def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .order_by()
-        .select_related("one_thing", "region", "applicant")
-        .get(pk=case.pk)
-    )
+    return lock_case(case, related=("one_thing", "region", "applicant"))
 
 
 def _record(
@@ -351,7 +348,7 @@ def do_issue_licence(item: CaseItem) -> ELicence | None:
     )
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_holder_licence(licence.pk, "licence.issued"))
+    notify.tell_holder_licence(licence.pk, "licence.issued")
     render_pdf_later(licence)
     return licence
 
@@ -372,7 +369,7 @@ def do_revoke_licence(licence: ELicence, reason: str, *, acting_user: User, ip: 
     if not reason:
         raise FieldErrors({"reason": _("State the reason for revoking the licence.")})
     now = timezone.now()
-    licence.status = LicenceStatus.REVOKED
+    rules.LICENCE.move(licence, CaseAction.REVOKE_LICENCE, LicenceStatus.REVOKED)
     licence.revoked_at, licence.revoked_by, licence.revocation_reason = now, acting_user, reason
     licence.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
     _record(
@@ -387,7 +384,7 @@ def do_revoke_licence(licence: ELicence, reason: str, *, acting_user: User, ip: 
     )
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_holder_licence(licence.pk, "licence.revoked"))
+    notify.tell_holder_licence(licence.pk, "licence.revoked")
     render_pdf_later(licence)
     return licence
 
@@ -563,7 +560,7 @@ def do_choose_delivery(
         at=choice.chosen_at,
     )
     case.delivery_choice = choice
-    transaction.on_commit(lambda: do_announce_ready(case), robust=True)  # a result may be ready under the new choice
+    do_announce_ready(case)  # a result may be ready under the new choice
     return choice
 
 
@@ -644,7 +641,7 @@ def do_announce_ready(case: Case) -> list[CaseItem]:
     from . import notify
 
     item_pks = [i.pk for i in new]
-    transaction.on_commit(lambda: notify.tell_applicant_ready(case.pk, item_pks))
+    notify.tell_applicant_ready(case.pk, item_pks)
     return new
 
 
@@ -771,7 +768,7 @@ def do_record_delivery(
     )
     from . import notify
 
-    transaction.on_commit(lambda: notify.tell_delivered(delivery.pk))
+    notify.tell_delivered(delivery.pk)
     return delivery
 
 

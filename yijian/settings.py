@@ -245,11 +245,21 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Every save of a status field checked against its state table (core/statemachine.py): on in development and in
+# the tests (test_settings), where a code path that changes a status behind its table's back fails.
+STATE_GUARD = DEBUG
 # Task (dotted path to a @task) -> seconds between runs; enqueued by `manage.py run_periodic`.
 PERIODIC_TASKS = {
     "approvals.tasks.scan_deadlines": 60,
     "cases.tasks.scan_review_clocks": 60,
+    "notifications.tasks.retry_messages": 60,
 }
+# The outbox (notifications.services): an SMS the gateway refused is retried after OUTBOX_RETRY_SECONDS, doubling
+# each time (1, 2, 4, 8 min), and marked undeliverable after OUTBOX_MAX_ATTEMPTS; one still queued after
+# OUTBOX_STALE_SECONDS was never handed to the worker and is sent by the retry sweep.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("YIJIAN_OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("YIJIAN_OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_STALE_SECONDS = int(os.environ.get("YIJIAN_OUTBOX_STALE_SECONDS", "120"))
 
 LOGGING = {
     "version": 1,

@@ -15,4 +15,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-WHITENOISE_USE_FINDERS = True  # serve straight from static/ (no collectstatic in tests)
+WHITENOISE_USE_FINDERS = True
+STATE_GUARD = True  # every status change checked against its state table (core/statemachine.py)  # serve straight from static/ (no collectstatic in tests)

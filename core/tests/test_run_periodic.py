@@ -12,7 +12,11 @@ from django_tasks_db.models import DBTaskResult
 from notifications.tests.test_tasks import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db
-PERIODIC = {"approvals.tasks.scan_deadlines", "cases.tasks.scan_review_clocks"}
+PERIODIC = {
+    "approvals.tasks.scan_deadlines",
+    "cases.tasks.scan_review_clocks",
+    "notifications.tasks.retry_messages",
+}
 
 
 def run_once() -> str:
@@ -28,7 +32,7 @@ def test_once_enqueues_each_periodic_task_and_the_worker_runs_them(settings):
     assert "approvals.tasks.scan_deadlines: enqueued" in output
 
     output = run_once()  # no worker ran yet: not enqueued again
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == len(PERIODIC)
     assert "still queued" in output
 
     run_worker()
@@ -37,8 +41,9 @@ def test_once_enqueues_each_periodic_task_and_the_worker_runs_them(settings):
         "warning": 0,
         "overdue": 0,
     }
+    assert DBTaskResult.objects.get(task_path="notifications.tasks.retry_messages").return_value == {}
     run_once()
-    assert DBTaskResult.objects.ready().count() == 2
+    assert DBTaskResult.objects.ready().count() == len(PERIODIC)
 
 
 def test_with_an_immediate_backend_the_tasks_run_at_once():

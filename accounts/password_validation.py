@@ -46,10 +46,7 @@ def _is_run(text: str) -> bool:
     """One character repeated, or consecutive characters of a keyboard row or the alphabet, either way."""
     if len(set(text)) == 1:
         return True
-    for row in KEYBOARD_ROWS:
-        if text in row or text in row[::-1]:
-            return True
-    return False
+    return any(text in row or text in row[::-1] for row in KEYBOARD_ROWS)
 
 
 class SimplePatternValidator:

@@ -402,9 +402,12 @@ class CatalogLoader:
         for days in ("legal_days", "promised_days"):
             if it.get(days) is not None and (not isinstance(it[days], int) or it[days] < 0):
                 self.problem(where, f"事项“{it['name']}”的{days}应为非负整数", row, days)
-        if isinstance(it.get("legal_days"), int) and isinstance(it.get("promised_days"), int):
-            if it["promised_days"] > it["legal_days"]:
-                self.problem(where, f"事项“{it['name']}”的承诺时限超过法定时限", row, "promised_days")
+        if (
+            isinstance(it.get("legal_days"), int)
+            and isinstance(it.get("promised_days"), int)
+            and it["promised_days"] > it["legal_days"]
+        ):
+            self.problem(where, f"事项“{it['name']}”的承诺时限超过法定时限", row, "promised_days")
         for m in it.get("materials") or []:
             if m.get("type") not in self.plan.materials:
                 self.problem(where, f"事项“{it['name']}”的材料类型“{m.get('type')}”未定义", row, "materials.type")

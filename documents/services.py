@@ -514,9 +514,12 @@ def _superseded(document: CaseDocument) -> tuple[dt.datetime, str] | None:
             return item.decided_at or timezone.now(), _("The item ended without a decision (%(status)s).") % {
                 "status": item.get_status_display()
             }
-    if document.kind == DocumentKind.COMMITMENT and document.material is not None:
-        if document.material.state != MaterialState.COMMITTED:
-            return document.material.updated_at, _("The material itself was supplied in place of the commitment.")
+    if (
+        document.kind == DocumentKind.COMMITMENT
+        and document.material is not None
+        and document.material.state != MaterialState.COMMITTED
+    ):
+        return document.material.updated_at, _("The material itself was supplied in place of the commitment.")
     return None
 
 

@@ -258,35 +258,12 @@ def _levels(keys: Sequence[K], deps: Mapping[K, list[K]]) -> dict[K, int]:
     return level
 
 
-def layout(
-    sizes: Mapping[K, tuple[float, float]],
-    prerequisites: Mapping[K, Iterable[K]],
-    *,
-    max_rows: int | None = None,
-) -> Layout[K]:
-    """Place nodes of the given (width, height) in columns by prerequisite depth and route an arrow per edge.
-
-    `sizes` is in input order (ties keep it); `prerequisites[k]` are the nodes that k depends on (unknown keys are
-    ignored). A cycle is broken (see `Layout.broken`). Within a column nodes are ordered by the rows of their
-    prerequisites, so that chains run straight; a level with more than `max_rows` nodes spreads over several
-    columns. Arrows are orthogonal polylines through the gaps between columns and the corridors between rows, so they
-    never cross a box: one lane per source in the gap after it, one track per long arrow in a corridor.
-    """
-    keys = list(dict.fromkeys(sizes))
-    index = {k: i for i, k in enumerate(keys)}
-    deps: dict[K, list[K]] = {
-        k: sorted({p for p in prerequisites.get(k, ()) if p in index}, key=index.__getitem__) for k in keys
-    }
-    broken = _break_cycles(keys, deps)
-    level = _levels(keys, deps)
-    n_levels = max(level.values(), default=-1) + 1
-    by_level: list[list[K]] = [[] for _ in range(n_levels)]
-    for k in keys:
-        by_level[level[k]].append(k)
-    widest = max((len(ks) for ks in by_level), default=0)
-    limit = max_rows or max(4, math.ceil(widest / 3))
-
-    # Columns and rows
+def _place(
+    by_level: list[list[K]], deps: Mapping[K, list[K]], index: Mapping[K, int], limit: int
+) -> tuple[dict[K, int], dict[K, int], list[list[int]], int]:
+    """Columns and rows: each level in its column(s), nodes ordered by the rows of their prerequisites (barycentre),
+    a level with more than `limit` nodes spread over several columns. Returns column, row, the columns of each
+    level and the number of columns."""
     column: dict[K, int] = {}
     row: dict[K, int] = {}
     level_columns: list[list[int]] = []
@@ -315,7 +292,38 @@ def layout(
                 column[k] = col + i // per
                 row[k] = i % per
             col += n_sub
-    n_cols = col
+    return column, row, level_columns, col
+
+
+def layout(
+    sizes: Mapping[K, tuple[float, float]],
+    prerequisites: Mapping[K, Iterable[K]],
+    *,
+    max_rows: int | None = None,
+) -> Layout[K]:
+    """Place nodes of the given (width, height) in columns by prerequisite depth and route an arrow per edge.
+
+    `sizes` is in input order (ties keep it); `prerequisites[k]` are the nodes that k depends on (unknown keys are
+    ignored). A cycle is broken (see `Layout.broken`). Within a column nodes are ordered by the rows of their
+    prerequisites, so that chains run straight; a level with more than `max_rows` nodes spreads over several
+    columns. Arrows are orthogonal polylines through the gaps between columns and the corridors between rows, so they
+    never cross a box: one lane per source in the gap after it, one track per long arrow in a corridor.
+    """
+    keys = list(dict.fromkeys(sizes))
+    index = {k: i for i, k in enumerate(keys)}
+    deps: dict[K, list[K]] = {
+        k: sorted({p for p in prerequisites.get(k, ()) if p in index}, key=index.__getitem__) for k in keys
+    }
+    broken = _break_cycles(keys, deps)
+    level = _levels(keys, deps)
+    n_levels = max(level.values(), default=-1) + 1
+    by_level: list[list[K]] = [[] for _ in range(n_levels)]
+    for k in keys:
+        by_level[level[k]].append(k)
+    widest = max((len(ks) for ks in by_level), default=0)
+    limit = max_rows or max(4, math.ceil(widest / 3))
+
+    column, row, level_columns, n_cols = _place(by_level, deps, index, limit)
     n_rows = max(row.values(), default=-1) + 1
 
     edges = [(p, k) for k in keys for p in deps[k]]

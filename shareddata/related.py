@@ -96,7 +96,7 @@ def school_age(id_number: str, today: datetime.date) -> bool:
     """Of compulsory-education age on 31 August of the coming school year (this year's until then, else next)."""
     year = today.year if today <= datetime.date(today.year, 8, 31) else today.year + 1
     born = birth_date_from_id_number(id_number)
-    age = year - born.year - ((8, 31) < (born.month, born.day))
+    age = year - born.year - ((born.month, born.day) > (8, 31))
     return age in SCHOOL_AGES
 
 

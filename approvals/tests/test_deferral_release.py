@@ -5,6 +5,7 @@ and the timeline says so. A material that also serves an item still open stays o
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from approvals import services as approvals
@@ -21,12 +22,11 @@ def reviewer_of(item) -> User:
 
 
 def test_a_deferred_material_is_released_when_the_items_it_served_end(client_for):
-    import datetime as dt
 
     from catalog.models import OneThing
 
     restaurant_one_thing = OneThing.objects.get(region__code="410721", name="开办餐饮店", status="published")
-    due = WorkingCalendar().add_workdays(dt.date.today(), 5)
+    due = WorkingCalendar().add_workdays(timezone.localdate(), 5)
     case = submit(ready_draft(restaurant_one_thing))
     case = case_services.do_receive_case(case, deferrals={k: due for k in DEFERRABLE}, acting_user=window())
     deferred = {m.material_type.key: m for m in case.materials.filter(state=MaterialState.DEFERRED)}

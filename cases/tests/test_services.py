@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from cases import rules, services
@@ -261,7 +262,7 @@ def test_a_point_without_reason_or_of_another_case_is_refused_and_nothing_writte
 def test_receipt_with_deferred_materials_and_due_dates_then_distribution(restaurant):
     case = submit(ready_draft(restaurant))
     calendar = WorkingCalendar()
-    today = dt.date.today()
+    today = timezone.localdate()
     due = calendar.add_workdays(today, 5)
     deferrals = {key: due for key in DEFERRABLE}
     with pytest.raises(UserFacingError) as no_date:
@@ -317,7 +318,7 @@ def test_walk_in_with_paper_materials_is_distributed_after_the_last_scan(restaur
     assert case.scan_due_at is not None and case.review_due_at is None
     assert case.events.get().action == CaseAction.FILE_WALK_IN
 
-    deferrals = {k: WorkingCalendar().add_workdays(dt.date.today(), 3) for k in DEFERRABLE}
+    deferrals = {k: WorkingCalendar().add_workdays(timezone.localdate(), 3) for k in DEFERRABLE}
     case = services.do_receive_case(case, deferrals=deferrals, acting_user=staff)
     assert case.distributed_at is None  # paper still to scan
     keys = sorted(paper)

@@ -252,15 +252,19 @@ def test_on_the_database_queue_a_failure_is_enqueued_again_for_later(settings, d
     receipt = CaseDocument.objects.get(case=case, kind=DocumentKind.RECEIPT)
     settings.TASKS = DATABASE_TASKS
     before = timezone.now()
-    with mock.patch.object(rendering, "document_pdf", side_effect=RuntimeError("broken")):
-        with pytest.raises(RuntimeError):
-            render_document_pdf.call(receipt.pk)
+    with (
+        mock.patch.object(rendering, "document_pdf", side_effect=RuntimeError("broken")),
+        pytest.raises(RuntimeError),
+    ):
+        render_document_pdf.call(receipt.pk)
     retry = DBTaskResult.objects.get()
     assert retry.args_kwargs == {"args": [receipt.pk], "kwargs": {"attempt": 2}}
     assert retry.run_after >= before + dt.timedelta(seconds=RETRY_DELAYS[0])
-    with mock.patch.object(rendering, "document_pdf", side_effect=RuntimeError("broken")):
-        with pytest.raises(RuntimeError):
-            render_document_pdf.call(receipt.pk, attempt=1 + len(RETRY_DELAYS))
+    with (
+        mock.patch.object(rendering, "document_pdf", side_effect=RuntimeError("broken")),
+        pytest.raises(RuntimeError),
+    ):
+        render_document_pdf.call(receipt.pk, attempt=1 + len(RETRY_DELAYS))
     assert DBTaskResult.objects.count() == 1  # the last attempt enqueues nothing more
 
 

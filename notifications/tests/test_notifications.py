@@ -57,10 +57,13 @@ def test_an_sms_is_delivered_by_the_console_sender_once_the_transaction_commits(
 
 
 def test_a_message_queued_in_a_rolled_back_transaction_is_never_sent(user_named, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue_sms(user_named("citizen"))
-            raise RuntimeError("the case could not be saved")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue_sms(user_named("citizen"))
+        raise RuntimeError("the case could not be saved")
     assert callbacks == []
     assert not Message.objects.exists()
 

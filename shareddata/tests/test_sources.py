@@ -116,9 +116,11 @@ def test_an_incomplete_source_cannot_be_made():
 
 def test_get_source_follows_the_setting():
     assert type(get_source()) is LocalDemoSource
-    with override_settings(SHARED_DATA_SOURCE="shareddata.tests.test_sources.NotASource"):
-        with pytest.raises(ImproperlyConfigured):
-            get_source()
+    with (
+        override_settings(SHARED_DATA_SOURCE="shareddata.tests.test_sources.NotASource"),
+        pytest.raises(ImproperlyConfigured),
+    ):
+        get_source()
 
 
 def test_population_record_of_the_demo_citizen():

@@ -93,9 +93,9 @@ def test_aware_in_aware_out_in_the_current_time_zone(calendar):
     assert due == T(2026, 9, 21, 10)
     assert due.utcoffset() == dt.timedelta(hours=8) and str(due.tzinfo) == "Asia/Shanghai"
     with pytest.raises(ValueError, match="aware"):
-        calendar.add_working_hours(dt.datetime(2026, 9, 21, 9), 1)
+        calendar.add_working_hours(dt.datetime(2026, 9, 21, 9), 1)  # noqa: DTZ001  (naive on purpose: refused)
     with pytest.raises(ValueError, match="aware"):
-        calendar.working_time_between(dt.datetime(2026, 9, 21, 9), T(2026, 9, 21, 10))
+        calendar.working_time_between(dt.datetime(2026, 9, 21, 9), T(2026, 9, 21, 10))  # noqa: DTZ001
 
 
 def test_zero_and_negative_hours(calendar):

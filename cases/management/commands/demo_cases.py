@@ -24,6 +24,7 @@ values the applicants' profiles (一人一档) remembered at submission, whose t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import uuid
@@ -899,10 +900,8 @@ def reset_demo_cases() -> int:
 
     def delete_files() -> None:
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 storage.delete(name)
-            except OSError:
-                pass
 
     transaction.on_commit(delete_files)
     return len(found)

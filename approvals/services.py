@@ -763,7 +763,7 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
         counts[flag] += 1
         from . import notify
 
-        transaction.on_commit(lambda pk=item.pk, flag=flag: notify.tell_department_clock(pk, flag))
+        notify.tell_department_clock(item.pk, flag)  # in the scan's transaction
     return counts
 
 
@@ -826,7 +826,7 @@ def do_book_inspection(
     case = lock_case(case)
     _check_organiser(acting_user, case)
     case_rules.check_allowed(case.status, CaseAction.ITEM)
-    wanted = {getattr(i, "pk", i) for i in items}
+    wanted = {i if isinstance(i, int) else i.pk for i in items}
     if not wanted:
         raise UserFacingError(_("Choose the items to inspect."))
     chosen = list(case.items.filter(pk__in=wanted).order_by("order", "id"))
@@ -842,9 +842,11 @@ def do_book_inspection(
         raise UserFacingError(_("State where the inspection takes place."))
     now = timezone.now()
     scheduled_at = _check_inspection_time(scheduled_at, now)
+    lead = case.one_thing.lead_department
+    assert lead is not None  # _check_organiser: only a lead department organises
     inspection = JointInspection.objects.create(
         case=case,
-        organised_by=case.one_thing.lead_department,
+        organised_by=lead,
         scheduled_at=scheduled_at,
         place=place,
         note=_text(note),

@@ -140,6 +140,10 @@ def _actor(acting_user: User | None, ip: str | None, channel: str = "") -> Actor
     return Actor(acting_user, ip, channel)
 
 
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def _lock(case: Case) -> Case:
     return lock_case(case)
 
@@ -409,7 +413,7 @@ def do_submit_case(
             commitment_allowed=line.commitment_allowed,
         )
         if line.status in NOT_FROM_APPLICANT:
-            material.state = NOT_FROM_APPLICANT[line.status]
+            material.state = NOT_FROM_APPLICANT[MaterialStatus(line.status)]
             material.exemption = line.detail[:200]
         elif line.key in check.uploads:
             upload = check.uploads[line.key]
@@ -641,7 +645,8 @@ def _with_file(
             if then is not None:
                 then(case)
         except Exception:
-            material.file.storage.delete(stored)
+            if stored:
+                material.file.storage.delete(stored)
             raise
     return material
 
@@ -806,7 +811,7 @@ def do_receive_case(
         from_status=before,
         to_status=case.status,
         summary=summary,
-        detail={"deferred": {m.material_type.key: m.deferred_until.isoformat() for m in missing}},
+        detail={"deferred": {m.material_type.key: _day(m.deferred_until) for m in missing}},
         at=now,
     )
     _notify(case, "case.received")

@@ -15,10 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models.signals import post_init, post_save, pre_save
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
 
 from .errors import ConflictError
 
@@ -47,8 +53,8 @@ class StateMachine:
     name: str  # what the refusal calls the object: "case", "item", …
     states: type[models.TextChoices]
     transitions: tuple[Transition, ...]
-    action_labels: Mapping[str, str] = field(default_factory=dict)
-    refusal: str = ""  # "%(status)s" and "%(action)s"; default: a generic sentence
+    action_labels: Mapping[str, StrOrPromise] = field(default_factory=dict)
+    refusal: StrOrPromise = ""  # "%(status)s" and "%(action)s"; default: a generic sentence
 
     def __post_init__(self) -> None:
         known = {str(s) for s in self.states}
@@ -113,7 +119,7 @@ class StateMachine:
         return before
 
     def _refusal(self, state: str, action: str) -> str:
-        label = self.action_labels.get(str(action)) or action
+        label = str(self.action_labels.get(str(action)) or action)
         text = self.refusal or _("This cannot be done now: it is “%(status)s”; “%(action)s” is not possible then.")
         return text % {"status": self.states(state).label if state in self.states.values else state, "action": label}
 

@@ -172,7 +172,7 @@ def item_sources(item: CaseItem, case: Case | None = None) -> list[Source]:
 
 def document_number(source: Source) -> str:
     """SJ<case> · BZ<case>-<round> · SL/BSL<case>-<item position> · CN<case>-<material position> · the proof's."""
-    case, prefix = source.case, NUMBER_PREFIX[source.kind]
+    case, prefix = source.case, NUMBER_PREFIX[DocumentKind(source.kind)]
     if source.kind == DocumentKind.RECEIPT:
         return f"{prefix}{case.number}"
     if source.correction is not None:
@@ -267,6 +267,7 @@ def content_of(source: Source) -> dict[str, Any]:
         }
     elif source.kind == DocumentKind.CORRECTION:
         notice = source.correction
+        assert notice is not None  # a correction notice document is about its notice
         content |= {
             "round": notice.round,
             "issued_at": _when(notice.issued_at),
@@ -277,6 +278,7 @@ def content_of(source: Source) -> dict[str, Any]:
         }
     elif source.kind in (DocumentKind.ACCEPTANCE, DocumentKind.REFUSAL, DocumentKind.DENIAL):
         item = source.item
+        assert item is not None  # acceptance, refusal and denial documents are about an item
         content |= {"item": item.name, "department": item.department.name}
         if source.kind == DocumentKind.ACCEPTANCE:
             content |= {
@@ -298,6 +300,7 @@ def content_of(source: Source) -> dict[str, Any]:
         from materials.services import COMMITMENT_CONSEQUENCES
 
         material = source.material
+        assert material is not None  # a commitment is about a material
         content |= {
             "material": material.name,
             "items": list(material.items or []),
@@ -308,6 +311,7 @@ def content_of(source: Source) -> dict[str, Any]:
         }
     elif source.kind == DocumentKind.DELIVERY:
         delivery = source.delivery
+        assert delivery is not None  # a proof of delivery is about a delivery
         items = list(delivery.items.select_related("department").order_by("order", "id"))
         content |= {
             "proof_number": delivery.proof_number,
@@ -449,9 +453,10 @@ def issue_document(source: Source, *, acting_user: User | None, ip: str | None =
                 return refresh_status(existing, save=False)
             document = _create(source, acting_user, ip)
     except IntegrityError:  # the same source issued concurrently (SQLite has no row locks): use that one
-        document = _find(source)
-        if document is None:
+        found = _find(source)
+        if found is None:
             raise
+        document = found
     return refresh_status(document, save=False)
 
 
@@ -665,7 +670,7 @@ def verify_document(number: str, code: str) -> DocumentCheck:
         DocumentStatus.CURRENT: DocumentVerification.CURRENT,
         DocumentStatus.SUPERSEDED: DocumentVerification.SUPERSEDED,
         DocumentStatus.REVOKED: DocumentVerification.REVOKED,
-    }[document.status]
+    }[DocumentStatus(document.status)]
     applicant = document.case.applicant
     details = {"applicant": mask_name(document.content.get("applicant", ""), applicant.kind)}
     return DocumentCheck(outcome, document, details)

@@ -42,6 +42,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -89,7 +90,7 @@ def _is_sysadmin(user: User) -> bool:
     return user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all())
 
 
-def _staff(user: User | None) -> bool:
+def _staff(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_staff_member)
 
 
@@ -173,7 +174,7 @@ def _holder(applicant: User, item: CaseItem | None = None) -> tuple[str, str]:
     names (result_holder: the newborn of 出生医学证明, from the case's values), else the applicant (a person, or an
     enterprise)."""
     section = item.service_item.result_holder if item is not None else ""
-    if section:
+    if section and item is not None:
         values = item.case.values or {}
         name = str(values.get(f"{section}.name") or "").strip()
         if name:

@@ -102,6 +102,9 @@ ITEM = StateMachine(
 )
 
 M = MaterialState
+# what the platform itself provides: generated from the one form (申请表), produced by another item, pushed by a
+# department — never the applicant's to correct
+NOT_FROM_THE_APPLICANT = frozenset({M.GENERATED, M.PRODUCED, M.PUSHED})
 # One material of the one set of materials on a case (CaseMaterial.state). Filing creates each in the state the
 # submission found it in (uploaded, paper, exempt, generated, produced, pushed, committed, or missing for 容缺).
 MATERIAL = StateMachine(
@@ -110,10 +113,11 @@ MATERIAL = StateMachine(
     (
         action(A.RECEIVE, [M.MISSING], [M.DEFERRED]),  # 容缺 accepted at receipt, with its due date
         action(A.ATTACH_SCAN, [M.PAPER], [M.UPLOADED]),
-        # a material the correction notice names gets a file, whatever it was (a wrong exemption, a bad scan…)
+        # a material the correction notice names gets a file (a wrong exemption, a bad scan…); what the platform
+        # provides (NOT_FROM_THE_APPLICANT) is never named
         action(
             A.REPLACE_MATERIAL,
-            [M.UPLOADED, M.PAPER, M.EXEMPT, M.GENERATED, M.PRODUCED, M.PUSHED, M.COMMITTED, M.MISSING],
+            [M.UPLOADED, M.PAPER, M.EXEMPT, M.COMMITTED, M.MISSING],
             [M.UPLOADED],
         ),
         action(A.SUPPLY_DEFERRED, [M.DEFERRED], [M.UPLOADED]),

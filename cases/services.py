@@ -475,7 +475,11 @@ def do_submit_case(
 
 
 def _clean_points(case: Case, points: Iterable[Mapping[str, Any]]) -> list[dict]:
-    materials = {m.material_type.key: m.name for m in case.materials.select_related("material_type")}
+    # only what the applicant supplies can be corrected by them: not the 申请表 generated from the form (its fields
+    # are flagged instead), nor what another item produces or a department pushes
+    all_materials = list(case.materials.select_related("material_type"))
+    materials = {m.material_type.key: m.name for m in all_materials if m.state not in rules.NOT_FROM_THE_APPLICANT}
+    provided = {m.material_type.key: m.name for m in all_materials if m.state in rules.NOT_FROM_THE_APPLICANT}
     fields = {f["key"]: f["label"] for f in case.requirements.get("fields", [])}
     cleaned: list[dict] = []
     seen: set[tuple[str, str]] = set()
@@ -485,6 +489,12 @@ def _clean_points(case: Case, points: Iterable[Mapping[str, Any]]) -> list[dict]
         key = str(point.get("key", ""))
         reason = str(point.get("reason", "")).strip()[:MAX_REASON_LENGTH]
         names = materials if kind == PointKind.MATERIAL else fields if kind == PointKind.FIELD else None
+        if kind == PointKind.MATERIAL and key in provided:
+            problems.append(
+                _("“%(name)s” is not supplied by the applicant; flag what it is made from instead.")
+                % {"name": provided[key]}
+            )
+            continue
         if names is None or key not in names:
             problems.append(_("“%(key)s” is not a material or field of this case.") % {"key": key})
             continue

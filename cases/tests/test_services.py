@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -400,3 +401,24 @@ def test_the_applicant_is_told_by_sms_and_site_message_after_commit(restaurant, 
     assert set(sent.values_list("channel", flat=True)) == {"sms", "site"}
     assert all(case.number in m.body for m in sent)
     assert sent.get(channel="sms").mobile == draft.user.mobile
+
+
+def test_what_the_platform_provides_cannot_be_put_on_a_correction_notice(restaurant, client_for):
+    """The 申请表 generated from the one form (and what another item produces or a department pushes) is not the
+    applicant's to replace: the window flags the fields it is made from; the review page offers no checkbox."""
+    case = submit(ready_draft(restaurant))
+    generated = case.materials.filter(state=MaterialState.GENERATED).first()
+    assert generated is not None, "the restaurant's 申请表 is generated from the one form"
+    with pytest.raises(UserFacingError, match="不由申请人提交"):
+        services.do_request_correction(
+            case,
+            [{"kind": PointKind.MATERIAL, "key": generated.material_type.key, "reason": "申请表有误"}],
+            acting_user=window(),
+        )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and not case.corrections.exists()
+
+    body = client_for("xinxiang_window").get(reverse("window:case", args=[case.number])).content.decode()
+    token = f'value="material:{generated.material_type.key}"'
+    assert token not in body
+    assert "不由申请人提交" in body

@@ -189,6 +189,7 @@ class PointRow:
     reason: str = ""
     error: str = ""
     allowed: bool = True  # a later round may only repeat the first notice's points
+    why_not: str = ""  # when not allowed: why (default: not on the first notice)
 
 
 @dataclass
@@ -290,7 +291,16 @@ def _render_case(request: HttpRequest, case: Case, posted: ReviewForms | None = 
             MaterialRow(
                 material=m,
                 file_url=_try_reverse("cases:material_file", case.number, key) if m.file else "",
-                point=point(point_token(PointKind.MATERIAL, key), m.name),
+                point=(
+                    point(point_token(PointKind.MATERIAL, key), m.name)
+                    if m.state not in rules.NOT_FROM_THE_APPLICANT
+                    else PointRow(
+                        point_token(PointKind.MATERIAL, key),
+                        m.name,
+                        allowed=False,
+                        why_not=_("Not supplied by the applicant: %(how)s") % {"how": m.get_state_display()},
+                    )
+                ),
                 deferral_value=posted.deferral_values.get(key, default_date),
                 deferral_error=posted.deferral_errors.get(key, ""),
                 scan_error=posted.scan_errors.get(key, ""),

@@ -63,7 +63,7 @@ EXPECTED = {
     "material": {
         "receive": "missing -> deferred",
         "attach_scan": "paper -> uploaded",
-        "replace_material": "uploaded paper exempt generated produced pushed committed missing -> uploaded",
+        "replace_material": "uploaded paper exempt committed missing -> uploaded",
         "supply_deferred": "deferred -> uploaded",
         "release_deferral": "deferred -> released",
     },

@@ -1,5 +1,5 @@
 """Click-only journeys after filing (issue 10, "How it is proved"): the window reviews, sends one correction and
-receives; each department accepts and decides; the applicant answers a 补充材料 request; delivery as chosen; the
+receives; each department accepts and decides (and one refuses, one denies); the applicant answers a 补充材料 request; delivery as chosen; the
 applicant downloads the licence and verifies it; a supervisor and a catalog admin reach each of their pages.
 
 Each journey opens `/` once and then only clicks and types, at 1366×900 and at 390×844, with every page reached
@@ -17,6 +17,7 @@ import re
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from cases.choices import CaseStatus, ItemStatus
 from cases.management.commands.demo_cases import Demo
@@ -139,6 +140,73 @@ def test_each_department_accepts_and_decides(browser, live_server, size):
             decided.add(item.pk)
         statuses = set(Case.objects.get(pk=case.pk).items.values_list("status", flat=True))
         assert statuses == {ItemStatus.APPROVED}, statuses
+    finally:
+        w.page.context.close()
+
+
+REFUSAL_REASON = "招牌设置位置位于县城主干道禁设区域"
+DENIAL_REASON = "经营场所位于居民住宅楼内，未配套专用烟道"
+
+
+def open_task(w: Walker, item: CaseItem) -> None:
+    page = w.page
+    w.nav("部门工作台")
+    expect(page.get_by_role("heading", name="部门工作台", level=1)).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=item.name).filter(has=page.get_by_role("link", name=item.case.number))
+    row.get_by_role("link", name=item.case.number).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(item.name)
+    w.check(f"task {item.pk}")
+
+
+def end_task(w: Walker, key: str, label: str, reasons: str, message: str) -> None:
+    """不予受理 (refuse) or 不予许可 (deny) with its reasons, from the task's action list."""
+    box = w.page.locator(f"#action-{key}")
+    box.locator("summary", has_text=re.compile(f"^{label}$")).click()
+    box.get_by_label("理由").fill(reasons)
+    box.get_by_role("button", name=label, exact=True).click()
+    expect(w.alert(message)).to_be_visible()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_department_refuses_another_denies_and_the_applicant_reads_the_decisions(
+    browser, live_server, size, tmp_path
+):
+    """不予受理 and 不予许可 clicked by the departments; the items waiting on the denied one stop; the applicant opens
+    the 不予许可决定书 from the case page: its reasons and the remedies (行政复议、行政诉讼)."""
+    demo, case = filed("开办餐饮店", RESTAURANT_ANSWERS, "enterprise", received=True)
+    sign = case.items.get(name="户外招牌设施设置规范管理")
+    licence = case.items.get(name="企业营业执照信息核验")
+    w = walker(browser, live_server, size, f"refuse-deny-{size}")
+    try:
+        w.start()
+        w.log_in(demo.reviewer(sign).username)
+        open_task(w, sign)
+        end_task(w, "refuse", "不予受理", REFUSAL_REASON, "已决定不予受理，并已告知申请人理由。")
+        w.check("refused")
+        w.log_out()
+
+        w.log_in(demo.reviewer(licence).username)
+        open_task(w, licence)
+        actions = w.page.locator("#actions")
+        actions.locator("summary", has_text=re.compile("^受理$")).click()
+        actions.get_by_role("button", name="受理", exact=True).click()
+        expect(w.alert("已受理，办理时限开始计算。")).to_be_visible()
+        end_task(w, "deny", "不予许可", DENIAL_REASON, "已决定不予许可，并已告知申请人理由及救济途径。")
+        w.check("denied")
+        w.log_out()
+        statuses = dict(Case.objects.get(pk=case.pk).items.values_list("name", "status"))
+        assert statuses.pop(sign.name) == ItemStatus.REFUSED and statuses.pop(licence.name) == ItemStatus.DENIED
+        assert set(statuses.values()) == {ItemStatus.STOPPED}  # waited on the licence check
+
+        w.log_in("enterprise")
+        w.open_my_case(case.number)
+        w.check("case with decisions")
+        w.page.get_by_role("link", name=re.compile(f"^不予许可决定书：{licence.name}")).click()
+        w.page.wait_for_url(re.compile(r"/denial/.*\.pdf$"))  # shown in the browser's PDF viewer
+        path = tmp_path / "denial.pdf"
+        path.write_bytes(w.page.context.request.get(w.page.url).body())  # the same file, read with this session
+        text = "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
+        assert "不予许可决定书" in text and DENIAL_REASON in text and "行政复议" in text, text[:400]
     finally:
         w.page.context.close()
 

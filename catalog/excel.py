@@ -46,6 +46,7 @@ from regions.services import DepartmentDirectory, normalise_spelling, resolve_ce
 from . import services
 from .choices import ItemLevel, OneThingStatus, Subject
 from .models import Batch, OneThing, OneThingItem, ServiceItem
+from .plans import OneThingPlan, PlannedItem
 
 SHEET_TITLE = "一件事清单"
 
@@ -626,8 +627,9 @@ def import_one_thing_list(
     """Import a one-thing list from an .xlsx file (path, bytes or file object) into `region`, batch `batch_number`.
 
     Raises ValidationReport with every problem found, having written nothing; otherwise writes everything in one
-    transaction: the batch (if new), service items not yet in the region, the one-things (version 1, draft; listed
-    when without items), their items, and one CatalogChange per one-thing.
+    transaction, through the catalog services the seed loader writes with too (services.ServiceItems,
+    services.create_one_thing): the batch (if new), service items not yet in the region, the one-things (version 1,
+    draft; listed when without items), their items, and one CatalogChange per one-thing.
     """
     where = _file_name(file, file_name)
     wb = _open_workbook(file, where)
@@ -671,53 +673,45 @@ def _write(
     source = where[:MAX_SOURCE]
     if batch is None:
         batch = Batch.objects.create(region=region, number=batch_number, name=batch_name, source_document=source)
-    service_items = {
-        (si.department_id, normalise_spelling(si.name)): si for si in ServiceItem.objects.filter(region=region)
-    }
-    next_number: dict[int, int] = {}
+    service_items = services.ServiceItems()
     created_items = 0
     item_count = 0
     codes = []
     for g in groups:
         assert g.seq is not None and g.subject
-        # OneThing has one lead department: the first one a cell names; the cell is kept when it names more.
-        lead_note = f"牵头单位原文：{g.lead_text}" if g.lead_count > 1 else ""
-        one_thing = OneThing.objects.create(
-            code=g.code,
-            version=1,
-            name=g.name,
-            subject=g.subject,
-            region=region,
-            lead_department=g.lead,
-            batch=batch,
-            seq=g.seq,
-            status=OneThingStatus.DRAFT if g.items else OneThingStatus.LISTED,
-            deadline_text=g.deadline,
-            note=lead_note,
-            source_document=source,
-        )
-        for order, it in enumerate(g.items):
+        items = []
+        for it in g.items:
             department, *supporting = it.departments
-            key = (department.pk, normalise_spelling(it.name))
-            service_item = service_items.get(key)
-            if service_item is None:
-                service_item = ServiceItem.objects.create(
-                    code=_next_item_code(region, department, next_number),
+            service_item, created = service_items.obtain(region, department, it.name, level=it.level)
+            created_items += created
+            items.append(
+                PlannedItem(
                     name=it.name,
-                    region=region,
+                    service_item=service_item,
                     department=department,
+                    supporting=supporting,
                     level=it.level,
                 )
-                service_items[key] = service_item
-                created_items += 1
-            item = OneThingItem.objects.create(
-                one_thing=one_thing, service_item=service_item, department=department, level=it.level, order=order
             )
-            if supporting:
-                item.supporting_departments.set(supporting)
-            item_count += 1
-        one_thing.specification = services.assess_specification(one_thing)
-        one_thing.save(update_fields=["specification", "updated_at"])
+        # OneThing has one lead department: the first one a cell names; the cell is kept when it names more.
+        plan = OneThingPlan(
+            code=g.code,
+            region=region,
+            fields={
+                "name": g.name,
+                "subject": g.subject,
+                "lead_department": g.lead,
+                "batch": batch,
+                "seq": g.seq,
+                "deadline_text": g.deadline,
+                "note": f"牵头单位原文：{g.lead_text}" if g.lead_count > 1 else "",
+                "source_document": source,
+            },
+            items=items,
+            source=source,
+        )
+        one_thing = services.create_one_thing(plan, status=OneThingStatus.DRAFT)
+        item_count += len(items)
         services.record_change(
             one_thing,
             "import",
@@ -729,20 +723,3 @@ def _write(
     return ImportResult(
         one_things=len(groups), items=item_count, batch=batch, service_items_created=created_items, codes=codes
     )
-
-
-def _next_item_code(region: Region, department: Department, next_number: dict[int, int]) -> str:
-    """f"{region}-{department}-{NNN}", continuing the highest number already used with that prefix."""
-    prefix = f"{region.code}-{department.code}-"
-    if department.pk not in next_number:
-        highest = 0
-        for code in ServiceItem.objects.filter(code__startswith=prefix).values_list("code", flat=True):
-            tail = code[len(prefix) :]
-            if tail.isdigit():
-                highest = max(highest, int(tail))
-        next_number[department.pk] = highest
-    while True:
-        next_number[department.pk] += 1
-        code = f"{prefix}{next_number[department.pk]:03d}"
-        if not ServiceItem.objects.filter(code=code).exists():
-            return code

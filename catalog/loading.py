@@ -1,8 +1,11 @@
 """Load the seed catalog from `data/` (see docs/catalog-data.md), all or nothing, idempotently.
 
 Reading happens in two passes: every file is validated first and every problem collected (file, row, field,
-reason); only when there is none is anything written, in one transaction. A one-thing whose source data is
-unchanged since the last load is left alone, so a second load writes nothing.
+reason); only when there is none is anything written, in one transaction. Each one-thing is read into a
+catalog.plans.OneThingPlan and written by the catalog services (services.do_load_one_thing, services.ServiceItems),
+the writer the Excel import uses too. A one-thing whose source data is unchanged since the last load is left alone,
+so a second load writes nothing; a published one whose data changed gets a new version, the old one staying for its
+cases (docs/catalog-data.md, "Loading again").
 """
 
 from __future__ import annotations
@@ -17,9 +20,8 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from core.errors import Problem, ValidationReport
+from core.errors import Problem, UserFacingError, ValidationReport
 from core.graphs import find_cycle
-from guides.services import do_write_guide_snapshot, ensure_guide_snapshot
 from regions.choices import DepartmentKind, RegionLevel
 from regions.models import Department, Region
 from regions.services import normalise_spelling, resolve_cell
@@ -30,29 +32,24 @@ from .choices import (
     ElementType,
     ItemKind,
     ItemLevel,
-    ItemOrigin,
     LifeStage,
     MaterialForm,
     MaterialProvider,
     MaterialRequirement,
     MaterialSource,
-    OneThingStatus,
     ResultKind,
     Subject,
 )
 from .models import (
-    FAQ,
     Batch,
     DataElement,
     ItemFormField,
     ItemMaterial,
     MaterialType,
     OneThing,
-    OneThingItem,
-    Option,
-    Question,
     ServiceItem,
 )
+from .plans import OneThingPlan, PlannedItem, PlannedOption, PlannedOverride, PlannedQuestion
 
 ITEM_DETAIL_KEYS = {
     "kind", "subject", "legal_basis", "conditions", "legal_days", "promised_days", "fee", "result",
@@ -82,12 +79,24 @@ class LoadResult:
     departments: int = 0
     data_elements: int = 0
     material_types: int = 0
-    one_things_written: int = 0
+    one_things_written: int = 0  # version 1 made, a listed version edited, or a new version published
     one_things_unchanged: int = 0
+    one_things_new_versions: int = 0  # of those written: a published version superseded by a new one
+    one_things_kept_retired: int = 0  # changed in the files, but retired in the catalog: left alone
     service_items: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
+
+    def count(self, outcome: str) -> None:
+        """Count what services.do_load_one_thing did with one one-thing."""
+        if outcome == services.LOAD_UNCHANGED:
+            self.one_things_unchanged += 1
+        elif outcome == services.LOAD_KEPT_RETIRED:
+            self.one_things_kept_retired += 1
+        else:
+            self.one_things_written += 1
+            self.one_things_new_versions += outcome == services.LOAD_NEW_VERSION
 
 
 @dataclass(eq=False)
@@ -486,17 +495,21 @@ class CatalogLoader:
         if not path.exists():
             return
         doc = _read_yaml(path, self.problems) or {}
-        templates = {(s["region"], s["name"]) for s in self.plan.specs if s.get("template")}
+        templates = {(s["region"], s["name"]): s for s in self.plan.specs if s.get("template")}
         for i, a in enumerate(doc.get("adoptions") or [], 1):
             tpl = a.get("template") or {}
-            if (str(tpl.get("region")), tpl.get("name")) not in templates:
+            spec = templates.get((str(tpl.get("region")), tpl.get("name")))
+            if spec is None:
                 self.problem(path.name, f"模板“{tpl.get('name')}”不存在", i, "template")
                 continue
             region = str(a.get("region"))
             if str(tpl.get("region")) not in self.region_chain(region)[1:]:
                 self.problem(path.name, f"{region} 不在模板区划 {tpl.get('region')} 之下", i, "region")
                 continue
+            item_names = {(it.get("name") or "").strip() for it in spec.get("items") or []}
             for o in a.get("overrides") or []:
+                if o.get("item") not in item_names:
+                    self.problem(path.name, f"“{tpl.get('name')}”没有事项“{o.get('item')}”", i, "overrides.item")
                 if o.get("department") and self.resolve_department(region, o["department"]) is None:
                     self.problem(path.name, f"未知部门“{o['department']}”", i, "overrides.department")
             self.plan.adoptions.append({**a, "region": region})
@@ -558,28 +571,18 @@ class CatalogLoader:
         ).delete()
         self._elements = {e.key: e for e in DataElement.objects.all()}
         self._material_types = {m.key: m for m in MaterialType.objects.all()}
-        self._items: dict[tuple[str, str, str], ServiceItem] = {
-            (i.region.code, i.department.code, normalise_spelling(i.name)): i
-            for i in ServiceItem.objects.select_related("region", "department")
-        }
-        self._item_seq: dict[tuple[str, str], int] = {}
-        for item in self._items.values():
-            prefix = (item.region.code, item.department.code)
-            tail = item.code.rsplit("-", 1)[-1]
-            if tail.isdigit():
-                self._item_seq[prefix] = max(self._item_seq.get(prefix, 0), int(tail))
+        self._service_items = services.ServiceItems()
 
         specs_by_entry = {(s["region"], s["name"]): s for s in plan.specs if not s.get("template")}
         templates = {(s["region"], s["name"]): s for s in plan.specs if s.get("template")}
         template_rows: dict[tuple[str, str], OneThing] = {}
         for (region_code, name), spec in templates.items():
             code = spec.get("code") or f"{region_code}-T-{Path(spec['_file']).stem}"
-            row, written = self._write_one_thing(
+            row, outcome = self._write_one_thing(
                 code, regions[region_code], spec, entry=None, batch=None, spec=spec, template=None, overrides=[]
             )
             template_rows[(region_code, name)] = row
-            result.one_things_written += written
-            result.one_things_unchanged += not written
+            result.count(outcome)
         adoptions = {(a["region"], a.get("name") or a["template"]["name"]): a for a in plan.adoptions}
         for lst in plan.lists:
             region = regions[lst["region"]]
@@ -610,7 +613,7 @@ class CatalogLoader:
                         None,
                     )
                 code = f"{lst['region']}-{b['number']:02d}-{entry['seq']:03d}"
-                _row, written = self._write_one_thing(
+                _row, outcome = self._write_one_thing(
                     code,
                     region,
                     entry,
@@ -620,9 +623,9 @@ class CatalogLoader:
                     template=template,
                     overrides=(adoption or {}).get("overrides") or [],
                     source=lst.get("source") or "",
+                    files=[lst["_file"], *([spec["_file"]] if spec else []), *(["adoptions.yaml"] if adoption else [])],
                 )
-                result.one_things_written += written
-                result.one_things_unchanged += not written
+                result.count(outcome)
         result.service_items = ServiceItem.objects.count()
         return result
 
@@ -642,7 +645,10 @@ class CatalogLoader:
         template: OneThing | None,
         overrides: list[dict],
         source: str = "",
-    ) -> tuple[OneThing, bool]:
+        files: list[str] | None = None,
+    ) -> tuple[OneThing, str]:
+        """Hand the one-thing to the catalog services (do_load_one_thing): nothing when its files are unchanged,
+        else version 1, an edit of a listed version, or a new version of a published one."""
         details = []
         for it in (spec or {}).get("items") or []:
             dept = self.resolve_department(region.code, it.get("department"))
@@ -651,104 +657,127 @@ class CatalogLoader:
             )
             details.append({k: v for k, v in (found or {}).items() if not k.startswith("_")})
         fingerprint = self._fingerprint(base, spec, overrides, template.source_hash if template else None, details)
-        row = OneThing.objects.filter(code=code, version=1).first()
-        if row is not None and row.source_hash == fingerprint:
-            ensure_guide_snapshot(row)
-            return row, False
-        before = services.snapshot(row) if row is not None else None
-        if row is None:
-            row = OneThing(code=code, version=1)
-        else:
-            row.items.all().delete()
-            row.questions.all().delete()
-            row.faqs.all().delete()
-        doc = spec or base
-        row.region = region
-        row.name = (base.get("name") or "").strip()
-        row.subject = base.get("subject") or (spec or {}).get("subject") or Subject.NATURAL
-        row.stage = base.get("stage") or (spec or {}).get("stage") or ""
-        row.batch = batch
-        row.seq = entry.get("seq") if entry else None
-        row.provincial = bool(base.get("provincial"))
-        row.is_template = bool((spec or {}).get("template"))
-        row.deadline_text = (entry or {}).get("deadline") or ""
-        row.note = (entry or {}).get("note") or ""
-        row.source_document = source or (spec or {}).get("_file", "")
-        lead = (spec or {}).get("lead") or base.get("lead")
-        row.lead_department = self._department(region.code, lead) if lead else None
-        row.summary = str(doc.get("summary") or "").strip()
-        row.service_object = str(doc.get("service_object") or "").strip()
-        row.conditions = str(doc.get("conditions") or "").strip()
-        basis = doc.get("legal_basis") or []
-        row.legal_basis = basis if isinstance(basis, list) else [basis]
-        for f in ("address", "hours", "phone", "complaint_phone"):
-            setattr(row, f, str(doc.get(f) or ""))
-        row.delivery_methods = list(doc.get("delivery") or [])
-        for f in GUIDE_TEXT_KEYS:
-            setattr(row, f, str(doc.get(f) or "").strip())
-        for f in GUIDE_FLAG_KEYS:
-            setattr(row, f, doc.get(f))
-        row.common_mistakes = [
-            m if isinstance(m, dict) else {"wrong": str(m), "right": ""} for m in doc.get("common_mistakes") or []
-        ]
-        row.form_values = [
-            {k: str(rule[k]) for k in ("element", "when", "value", "same_as", "reason") if rule.get(k)}
-            for rule in doc.get("form_values") or []
-        ]
-        row.adopted_from = template
-        row.source_hash = fingerprint
-        row.status = OneThingStatus.PUBLISHED
-        row.save()
-        if template is not None and spec is None:
-            item_map, department_map = services.adopt_items(template, region)
-            lead_before = row.lead_department
-            services.copy_one_thing_content(
-                template, row, item_map=item_map, department_map=department_map, inherit=True
+        source_document = source or (spec or {}).get("_file", "")
+
+        def build_plan() -> OneThingPlan:
+            return self._plan(code, region, base, entry, batch, spec, template, overrides, source_document, fingerprint)
+
+        try:
+            return services.do_load_one_thing(
+                code, fingerprint, build_plan, acting_user=None, reason=f"种子数据 {source_document}"
             )
-            row.name = (base.get("name") or "").strip()
-            row.lead_department = lead_before or row.lead_department
-            row.save()
-            self._apply_overrides(row, overrides)
+        except UserFacingError as exc:
+            name = (base.get("name") or "").strip()
+            where = "、".join(files or [(spec or {}).get("_file") or code])  # the files that describe it
+            raise ValidationReport([Problem(where, None, None, f"“{name}”（{code}）：{exc.message}")]) from None
+
+    def _plan(
+        self,
+        code: str,
+        region: Region,
+        base: dict,
+        entry: dict | None,
+        batch: Batch | None,
+        spec: dict | None,
+        template: OneThing | None,
+        overrides: list[dict],
+        source_document: str,
+        fingerprint: str,
+    ) -> OneThingPlan:
+        """What the files say this one-thing holds; the service items it names are found or made here."""
+        doc = spec or base
+        lead = (spec or {}).get("lead") or base.get("lead")
+        basis = doc.get("legal_basis") or []
+        fields: dict[str, Any] = {
+            "name": (base.get("name") or "").strip(),
+            "subject": base.get("subject") or (spec or {}).get("subject") or Subject.NATURAL,
+            "stage": base.get("stage") or (spec or {}).get("stage") or "",
+            "batch": batch,
+            "seq": entry.get("seq") if entry else None,
+            "provincial": bool(base.get("provincial")),
+            "is_template": bool((spec or {}).get("template")),
+            "deadline_text": (entry or {}).get("deadline") or "",
+            "note": (entry or {}).get("note") or "",
+            "source_document": source_document,
+            "lead_department": self._department(region.code, lead) if lead else None,
+            "summary": str(doc.get("summary") or "").strip(),
+            "service_object": str(doc.get("service_object") or "").strip(),
+            "conditions": str(doc.get("conditions") or "").strip(),
+            "legal_basis": basis if isinstance(basis, list) else [basis],
+            **{f: str(doc.get(f) or "") for f in ("address", "hours", "phone", "complaint_phone")},
+            "delivery_methods": list(doc.get("delivery") or []),
+            **{f: str(doc.get(f) or "").strip() for f in GUIDE_TEXT_KEYS},
+            **{f: doc.get(f) for f in GUIDE_FLAG_KEYS},
+            "common_mistakes": [
+                m if isinstance(m, dict) else {"wrong": str(m), "right": ""} for m in doc.get("common_mistakes") or []
+            ],
+            "form_values": [
+                {k: str(rule[k]) for k in ("element", "when", "value", "same_as", "reason") if rule.get(k)}
+                for rule in doc.get("form_values") or []
+            ],
+        }
+        plan = OneThingPlan(code=code, region=region, fields=fields, source_hash=fingerprint, source=source_document)
+        if template is not None and spec is None:
+            plan.template = template
+            plan.overrides = [
+                PlannedOverride(
+                    item=o["item"],
+                    reason=o.get("reason") or "",
+                    department=self._department(region.code, o["department"]) if o.get("department") else None,
+                    promised_days=int(o["promised_days"]) if o.get("promised_days") is not None else None,
+                )
+                for o in overrides
+            ]
         elif spec is not None:
             listed_notes = {normalise_spelling(i["name"]): i.get("note") for i in (entry or {}).get("items") or []}
             items = [
                 {**it, "note": it.get("note") or listed_notes.get(normalise_spelling(it["name"]))}
                 for it in spec["items"]
             ]
-            self._write_items(row, region, items, spec_mode=True)
-            self._write_situations(row, spec)
-        else:
-            self._write_items(row, region, (entry or {}).get("items") or [], spec_mode=False)
-        if not row.items.exists():
-            row.status = OneThingStatus.LISTED
-        row.specification = services.assess_specification(row)
-        row.save()
-        if row.status == OneThingStatus.PUBLISHED:
-            do_write_guide_snapshot(row, replace=True)  # the seed rewrote this version: its guide follows
-        services.record_change(
-            row,
-            "load",
-            acting_user=None,
-            reason=f"种子数据 {row.source_document}",
-            before=before,
-            after=services.snapshot(row),
-        )
-        return row, True
-
-    def _apply_overrides(self, row: OneThing, overrides: list[dict]) -> None:
-        for o in overrides:
-            item = row.items.filter(service_item__name=o["item"]).first()
-            if item is None:
-                raise ValidationReport(
-                    [Problem("adoptions.yaml", None, "overrides.item", f"“{row.name}”没有事项“{o['item']}”")]
+            plan.items = self._planned_items(region, items, spec_mode=True)
+            plan.questions = [
+                PlannedQuestion(
+                    key=q["key"],
+                    text=q["text"],
+                    show_if=list(q.get("show_if") or []),
+                    options=[
+                        PlannedOption(
+                            key=str(o["key"]),
+                            label=o["label"],
+                            include_items=list(o.get("include_items") or []),
+                            exclude_items=list(o.get("exclude_items") or []),
+                            require_materials=[self._material_types[k] for k in o.get("require_materials") or []],
+                            exempt_materials=[self._material_types[k] for k in o.get("exempt_materials") or []],
+                        )
+                        for o in q.get("options") or []
+                    ],
                 )
-            if o.get("department"):
-                item.department = self._department(row.region.code, o["department"])
-            if o.get("promised_days") is not None:
-                item.promised_days = int(o["promised_days"])
-            item.origin = ItemOrigin.OVERRIDDEN
-            item.note = o.get("reason") or item.note
-            item.save()
+                for q in spec.get("situations") or []
+            ]
+            plan.faqs = [(f["q"], f["a"]) for f in spec.get("faq") or []]
+        else:
+            plan.items = self._planned_items(region, (entry or {}).get("items") or [], spec_mode=False)
+        return plan
+
+    def _planned_items(self, region: Region, items: list[dict], *, spec_mode: bool) -> list[PlannedItem]:
+        planned = []
+        for it in items:
+            department = self._department(region.code, it["department"])
+            level = it.get("level") or ""
+            others = (self.resolve_departments(region.code, it["department"]) or [])[1:]
+            planned.append(
+                PlannedItem(
+                    name=it["name"],
+                    service_item=self._service_item(region, department, it["name"].strip(), level),
+                    department=department,
+                    supporting=[self._departments[(d.region, d.code)] for d in others],
+                    level=level,
+                    mandatory=it.get("mandatory", True) is not False,
+                    note=str(it.get("note") or ""),
+                    prerequisites=list(it.get("prerequisites") or []) if spec_mode else [],
+                )
+            )
+        return planned
 
     def _department(self, region_code: str, spelling: str) -> Department:
         dept = self.resolve_department(region_code, spelling)
@@ -756,20 +785,10 @@ class CatalogLoader:
         return self._departments[(dept.region, dept.code)]
 
     def _service_item(self, region: Region, department: Department, name: str, level: str) -> ServiceItem:
-        key = (region.code, department.code, normalise_spelling(name))
-        item = self._items.get(key)
-        if item is None:
-            prefix = (region.code, department.code)
-            self._item_seq[prefix] = self._item_seq.get(prefix, 0) + 1
-            item = ServiceItem.objects.create(
-                code=f"{region.code}-{department.code}-{self._item_seq[prefix]:03d}",
-                name=name,
-                region=region,
-                department=department,
-                level=level or "",
-            )
-            self._items[key] = item
-        details = self.plan.item_details.get(key)
+        """The item (services.ServiceItems: found, or made with the next code), its details written from the spec
+        that describes it, once per load."""
+        item, _created = self._service_items.obtain(region, department, name, level=level)
+        details = self.plan.item_details.get((region.code, department.code, normalise_spelling(name)))
         if details is not None and not details.get("_written"):
             self._write_item_details(item, details)
         return item
@@ -846,49 +865,6 @@ class CatalogLoader:
             )
         ItemFormField.objects.bulk_create(form_fields)
         d["_written"] = True
-
-    def _write_items(self, row: OneThing, region: Region, items: list[dict], *, spec_mode: bool) -> None:
-        created: dict[str, OneThingItem] = {}
-        for order, it in enumerate(items):
-            department = self._department(region.code, it["department"])
-            level = it.get("level") or ""
-            service_item = self._service_item(region, department, it["name"].strip(), level)
-            if service_item.pk in {c.service_item_id for c in created.values()}:
-                continue  # a seed repeating the same item in one row lists it once here
-            created[it["name"]] = OneThingItem.objects.create(
-                one_thing=row,
-                service_item=service_item,
-                department=department,
-                level=level,
-                order=order,
-                mandatory=it.get("mandatory", True) is not False,
-                note=str(it.get("note") or ""),
-            )
-            others = (self.resolve_departments(region.code, it["department"]) or [])[1:]
-            if others:
-                created[it["name"]].supporting_departments.set([self._departments[(d.region, d.code)] for d in others])
-        if spec_mode:
-            for it in items:
-                if it.get("prerequisites") and it["name"] in created:
-                    created[it["name"]].prerequisites.set([created[p] for p in it["prerequisites"]])
-        self._created_items = created
-
-    def _write_situations(self, row: OneThing, spec: dict) -> None:
-        items = self._created_items
-        options: dict[str, Option] = {}
-        for qi, q in enumerate(spec.get("situations") or []):
-            question = Question.objects.create(one_thing=row, key=q["key"], order=qi, text=q["text"])
-            question.show_if.set([options[ref] for ref in q.get("show_if") or []])
-            for oi, o in enumerate(q.get("options") or []):
-                option = Option.objects.create(question=question, key=str(o["key"]), order=oi, label=o["label"])
-                option.include_items.set([items[n] for n in o.get("include_items") or []])
-                option.exclude_items.set([items[n] for n in o.get("exclude_items") or []])
-                option.require_materials.set([self._material_types[k] for k in o.get("require_materials") or []])
-                option.exempt_materials.set([self._material_types[k] for k in o.get("exempt_materials") or []])
-                options[f"{q['key']}.{o['key']}"] = option
-        FAQ.objects.bulk_create(
-            [FAQ(one_thing=row, order=i, question=f["q"], answer=f["a"]) for i, f in enumerate(spec.get("faq") or [])]
-        )
 
 
 def load_catalog(data_dir: Path) -> LoadResult:

@@ -5,6 +5,7 @@ Each is atomic and writes its CatalogChange (who, when, what, why, before/after)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from accounts.models import User
 from core.errors import ConflictError, UserFacingError
 from core.graphs import critical_path_days, find_cycle
 from regions.models import Department, Region
+from regions.services import normalise_spelling
 
 from .choices import ItemOrigin, OneThingStatus, Specification
 from .models import (
@@ -29,6 +31,7 @@ from .models import (
     Question,
     ServiceItem,
 )
+from .plans import LIST_FIELDS, OneThingPlan, PlannedItem, PlannedOverride, PlannedQuestion
 
 # state -> actions allowed from it (STYLE.md §5). Anything else is refused with a message.
 ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
@@ -238,7 +241,13 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reason: str = "") -> OneThing:
+def do_publish_one_thing(
+    one_thing: OneThing, *, acting_user: User | None, reason: str = "", require_complete_guide: bool = True
+) -> OneThing:
+    """Publish a listed or draft version: the published version before it is superseded (and stays for its cases),
+    this version's guide is frozen (guides.GuideSnapshot). Refused while its guide lacks a required element, except
+    for the seed loader (`require_complete_guide=False`), which publishes list entries that have items but no full
+    specification yet; their guides say which elements are missing (docs/catalog-data.md)."""
     one_thing = OneThing.objects.order_by().select_for_update(of=("self",)).get(pk=one_thing.pk)
     check_action(one_thing, "publish")
     if not one_thing.items.exists():
@@ -248,7 +257,8 @@ def do_publish_one_thing(one_thing: OneThing, *, acting_user: User | None, reaso
         raise UserFacingError(_("Prerequisites form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)})
     from guides.services import check_guide_complete, do_write_guide_snapshot  # guides builds on the catalog
 
-    check_guide_complete(one_thing)
+    if require_complete_guide:
+        check_guide_complete(one_thing)
     before_status = one_thing.status
     previous = list(
         OneThing.objects.order_by()
@@ -594,3 +604,223 @@ def do_override_one_thing_item(
         one_thing, "override_item", acting_user=acting_user, reason=reason, before=before, after=snapshot(one_thing)
     )
     return item
+
+
+# ====================================================================== the one writer of planned one-things
+# The seed loader (catalog.loading) and the Excel import (catalog.excel) read their files into OneThingPlans
+# (catalog.plans) and write them here: service items through ServiceItems, one-things through create_one_thing
+# (version 1) and do_load_one_thing (the loader: a changed seed makes a new version).
+
+
+class ServiceItems:
+    """Finds or makes service items (单事项): the one way the loader and the Excel import create them.
+
+    An item is the same item when its region, department and name (normalise_spelling) are. A new item's code is
+    f"{region}-{department}-{NNN}": the department's function code (docs/department-codes.md) and the number after
+    the highest one already used with that prefix, counting the items made through this instance. The region's items
+    and codes are read once, on first use; use one instance inside one transaction.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[int, int, str], ServiceItem] = {}
+        self._highest: dict[str, int] = {}  # code prefix "410902-MZ-" -> highest number used
+        self._regions: set[int] = set()
+
+    def _read(self, region: Region) -> None:
+        if region.pk in self._regions:
+            return
+        self._regions.add(region.pk)
+        for item in ServiceItem.objects.filter(region=region).order_by("pk"):
+            self._items.setdefault((region.pk, item.department_id, normalise_spelling(item.name)), item)
+        for code in ServiceItem.objects.filter(code__startswith=f"{region.code}-").values_list("code", flat=True):
+            head, _dash, tail = code.rpartition("-")
+            if tail.isdigit():
+                prefix = head + "-"
+                self._highest[prefix] = max(self._highest.get(prefix, 0), int(tail))
+
+    def find(self, region: Region, department: Department, name: str) -> ServiceItem | None:
+        self._read(region)
+        return self._items.get((region.pk, department.pk, normalise_spelling(name)))
+
+    def next_code(self, region: Region, department: Department) -> str:
+        self._read(region)
+        prefix = f"{region.code}-{department.code}-"
+        self._highest[prefix] = self._highest.get(prefix, 0) + 1
+        return f"{prefix}{self._highest[prefix]:03d}"
+
+    def obtain(self, region: Region, department: Department, name: str, *, level: str = "") -> tuple[ServiceItem, bool]:
+        """The region's item of that department and name, made (with the next code) when there is none; and whether
+        it was made."""
+        item = self.find(region, department, name)
+        if item is not None:
+            return item, False
+        item = ServiceItem.objects.create(
+            code=self.next_code(region, department), name=name, region=region, department=department, level=level or ""
+        )
+        self._items[(region.pk, department.pk, normalise_spelling(name))] = item
+        return item, True
+
+
+def next_item_code(region: Region, department: Department) -> str:
+    """The code the next new service item of `department` in `region` gets (ServiceItems.next_code)."""
+    return ServiceItems().next_code(region, department)
+
+
+def create_one_thing(plan: OneThingPlan, *, status: str) -> OneThing:
+    """Version 1 of a new one-thing as the plan says, in `status` (listed when the plan has no items). The caller
+    records the change (the loader's "load", the import's "import") and, for a published one, its guide."""
+    one_thing = OneThing(code=plan.code, version=1, status=status)
+    write_one_thing_content(one_thing, plan)
+    if not one_thing.items.exists():
+        one_thing.status = OneThingStatus.LISTED
+        one_thing.save(update_fields=["status", "updated_at"])
+    return one_thing
+
+
+def write_one_thing_content(one_thing: OneThing, plan: OneThingPlan) -> None:
+    """Make a new or editable (listed, draft) version hold what the plan says, replacing what it held: its fields,
+    items with their departments and prerequisites, questionnaire and FAQ — or, for an adoption, the template's
+    (then the plan's overrides). The status is the caller's."""
+    unknown = set(plan.fields) - set(EDITABLE_FIELDS) - set(LIST_FIELDS)
+    if unknown:
+        raise ValueError(f"a plan cannot set {sorted(unknown)}")
+    if one_thing.pk is not None:
+        check_action(one_thing, "edit")
+        one_thing.items.all().delete()
+        one_thing.questions.all().delete()
+        one_thing.faqs.all().delete()
+    for key, value in plan.fields.items():
+        setattr(one_thing, key, value)
+    one_thing.region = plan.region
+    one_thing.adopted_from = plan.template
+    one_thing.source_hash = plan.source_hash
+    one_thing.save()
+    if plan.template is not None:
+        item_map, department_map = adopt_items(plan.template, plan.region)
+        lead = one_thing.lead_department
+        copy_one_thing_content(plan.template, one_thing, item_map=item_map, department_map=department_map, inherit=True)
+        one_thing.name = plan.fields.get("name", one_thing.name)
+        one_thing.lead_department = lead or one_thing.lead_department
+        one_thing.save()
+        _apply_overrides(one_thing, plan.overrides)
+    else:
+        created = _add_items(one_thing, plan.items)
+        _add_questions(one_thing, plan.questions, created)
+        FAQ.objects.bulk_create(
+            [FAQ(one_thing=one_thing, order=i, question=q, answer=a) for i, (q, a) in enumerate(plan.faqs)]
+        )
+    one_thing.specification = assess_specification(one_thing)
+    one_thing.save()
+
+
+def _add_items(one_thing: OneThing, items: list[PlannedItem]) -> dict[str, OneThingItem]:
+    """The plan's items, by the names the plan refers to them with; an item repeated in one plan is listed once."""
+    created: dict[str, OneThingItem] = {}
+    for order, it in enumerate(items):
+        if it.service_item.pk in {c.service_item_id for c in created.values()}:
+            continue
+        created[it.name] = OneThingItem.objects.create(
+            one_thing=one_thing,
+            service_item=it.service_item,
+            department=it.department,
+            level=it.level,
+            order=order,
+            mandatory=it.mandatory,
+            note=it.note,
+        )
+        if it.supporting:
+            created[it.name].supporting_departments.set(it.supporting)
+    for it in items:
+        if it.prerequisites and it.name in created:
+            created[it.name].prerequisites.set([created[p] for p in it.prerequisites])
+    return created
+
+
+def _add_questions(one_thing: OneThing, questions: list[PlannedQuestion], items: dict[str, OneThingItem]) -> None:
+    options: dict[str, Option] = {}
+    for qi, q in enumerate(questions):
+        question = Question.objects.create(one_thing=one_thing, key=q.key, order=qi, text=q.text)
+        question.show_if.set([options[ref] for ref in q.show_if])
+        for oi, o in enumerate(q.options):
+            option = Option.objects.create(question=question, key=o.key, order=oi, label=o.label)
+            option.include_items.set([items[n] for n in o.include_items])
+            option.exclude_items.set([items[n] for n in o.exclude_items])
+            option.require_materials.set(o.require_materials)
+            option.exempt_materials.set(o.exempt_materials)
+            options[f"{q.key}.{o.key}"] = option
+
+
+def _apply_overrides(one_thing: OneThing, overrides: list[PlannedOverride]) -> None:
+    for o in overrides:
+        item = one_thing.items.filter(service_item__name=o.item).first()
+        if item is None:
+            raise UserFacingError(_("“%(name)s” has no item “%(item)s”.") % {"name": one_thing.name, "item": o.item})
+        if o.department is not None:
+            item.department = o.department
+        if o.promised_days is not None:
+            item.promised_days = o.promised_days
+        item.origin = ItemOrigin.OVERRIDDEN
+        item.note = o.reason or item.note
+        item.save()
+
+
+# What do_load_one_thing did with a seed one-thing.
+LOAD_CREATED = "created"  # version 1 of a new code
+LOAD_UNCHANGED = "unchanged"  # the seed is what the loader last wrote: nothing written
+LOAD_EDITED = "edited"  # a listed (never published) version rewritten in place, published once it has items
+LOAD_NEW_VERSION = "new_version"  # a published version superseded by a new one from the seed
+LOAD_KEPT_RETIRED = "kept_retired"  # retired by staff: a changed seed does not bring it back
+
+
+@transaction.atomic
+def do_load_one_thing(
+    code: str,
+    source_hash: str,
+    build_plan: Callable[[], OneThingPlan],
+    *,
+    acting_user: User | None,
+    reason: str,
+) -> tuple[OneThing, str]:
+    """Write a seed one-thing through the catalog's state rules (ALLOWED_ACTIONS); `build_plan` is called only when
+    something is to be written. Returns the version the code now stands for in the seed, and what was done (LOAD_*):
+
+    - unchanged: the last version the loader wrote has this `source_hash` (the seed files' fingerprint) — nothing
+      is written (its guide snapshot is made if it is missing);
+    - no version yet: version 1, published as loaded (listed without items), with its guide snapshot;
+    - the latest version listed (never published, no guide, no cases): edited in place, published once it has items;
+    - the latest version published: a new version (do_create_one_thing_version) holding the seed, then published
+      (do_publish_one_thing), which supersedes the old one; the old version keeps its guide and its cases;
+    - the latest version retired: left retired — a person retired it; a new version from it is theirs to start;
+    - a draft exists (someone is editing the next version): ConflictError, so the load writes nothing.
+    """
+    from guides.services import do_write_guide_snapshot, ensure_guide_snapshot  # guides builds on the catalog
+
+    versions = list(OneThing.objects.select_for_update(of=("self",)).filter(code=code).order_by("-version"))
+    seeded = next((v for v in versions if v.source_hash), None)
+    if seeded is not None and seeded.source_hash == source_hash:
+        ensure_guide_snapshot(seeded)
+        return seeded, LOAD_UNCHANGED
+    if not versions:
+        one_thing = create_one_thing(build_plan(), status=OneThingStatus.PUBLISHED)
+        if one_thing.status == OneThingStatus.PUBLISHED:
+            do_write_guide_snapshot(one_thing)
+        record_change(one_thing, "load", acting_user=acting_user, reason=reason, after=snapshot(one_thing))
+        return one_thing, LOAD_CREATED
+    current = versions[0]
+    if current.status == OneThingStatus.RETIRED:
+        return current, LOAD_KEPT_RETIRED
+    if current.status == OneThingStatus.DRAFT:
+        raise ConflictError(
+            _("A draft of “%(name)s” already exists; edit or publish it first.") % {"name": current.name}
+        )
+    before = snapshot(current)
+    if current.status == OneThingStatus.LISTED:
+        target, outcome = current, LOAD_EDITED
+    else:  # published: the latest version is never a superseded one
+        target = do_create_one_thing_version(current, acting_user=acting_user, reason=reason)
+        outcome = LOAD_NEW_VERSION
+    write_one_thing_content(target, build_plan())
+    record_change(target, "load", acting_user=acting_user, reason=reason, before=before, after=snapshot(target))
+    if outcome == LOAD_NEW_VERSION or target.items.exists():
+        target = do_publish_one_thing(target, acting_user=acting_user, reason=reason, require_complete_guide=False)
+    return target, outcome

@@ -2,9 +2,9 @@
 
 A published guide never changes silently: `do_write_guide_snapshot` freezes the content once per version, and the
 pages (guides.views) render only from snapshots. The catalog calls `check_guide_complete` and
-`do_write_guide_snapshot` from `do_publish_one_thing`; the seed loader calls `do_write_guide_snapshot` for every
-one-thing it publishes (seed one-things listed with items but not yet fully specified get a snapshot that says which
-elements are still missing).
+`do_write_guide_snapshot` from `do_publish_one_thing`; the seed loader (catalog.services.do_load_one_thing) writes
+the snapshot of version 1 and publishes every later version through `do_publish_one_thing` (seed one-things listed
+with items but not yet fully specified get a snapshot that says which elements are still missing).
 """
 
 from __future__ import annotations
@@ -43,19 +43,15 @@ def check_guide_complete(one_thing: OneThing) -> None:
 
 
 @transaction.atomic
-def do_write_guide_snapshot(one_thing: OneThing, *, replace: bool = False) -> GuideSnapshot:
-    """Freeze the guide of a published version. An existing snapshot is kept unless `replace` (the seed loader
-    rewriting a version from changed seed files); a publish through the catalog never replaces one."""
+def do_write_guide_snapshot(one_thing: OneThing) -> GuideSnapshot:
+    """Freeze the guide of a published version, once: an existing snapshot is never replaced. A changed seed makes a
+    new version with a snapshot of its own (catalog.services.do_load_one_thing), so the guide an older case was
+    filed under stays as it was."""
     existing = GuideSnapshot.objects.filter(one_thing=one_thing).first()
-    if existing is not None and not replace:
+    if existing is not None:
         return existing
     content = build_guide(one_thing)
     digest = content_hash(content)
-    if existing is not None:
-        if existing.content_hash != digest:
-            existing.content, existing.content_hash, existing.complete = content, digest, not content["missing"]
-            existing.save(update_fields=["content", "content_hash", "complete"])
-        return existing
     return GuideSnapshot.objects.create(
         one_thing=one_thing, content=content, content_hash=digest, complete=not content["missing"]
     )

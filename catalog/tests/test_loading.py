@@ -1,6 +1,5 @@
 """The seed loader: all or nothing, every problem named, idempotent."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,6 @@ COUNTED = [OneThing, OneThingItem, ServiceItem, ItemMaterial, Department, DataEl
 
 def counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in COUNTED}
-
-
-@pytest.fixture
-def data_dir(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(settings.CATALOG_DATA_DIR, target)
-    return target
 
 
 def edit_yaml(path: Path, change) -> None:
@@ -52,17 +44,13 @@ def test_second_load_writes_nothing():
     assert counts() == before
 
 
-def test_changed_entry_is_rewritten_with_a_change_record(data_dir):
-    def rename(doc):
-        doc["one_things"][0]["items"][0]["note"] = "本地备注"
+def test_an_override_of_an_item_the_template_lacks_is_refused(data_dir):
+    def misname(doc):
+        doc["adoptions"][0]["overrides"][0]["item"] = "模板里没有的事项"
 
-    edit_yaml(data_dir / "lists" / "002_hualong.yaml", rename)
-    result = load_catalog(data_dir)
-    assert result.one_things_written == 1
-    one_thing = OneThing.objects.get(code="410902-01-001", version=1)
-    assert one_thing.items.order_by("order").first().note == "本地备注"
-    change = CatalogChange.objects.filter(one_thing_code="410902-01-001", action="load").latest("id")
-    assert change.before is not None and change.after is not None
+    edit_yaml(data_dir / "adoptions.yaml", misname)
+    problems = problems_of(data_dir)
+    assert any("adoptions.yaml" in p and "overrides.item" in p and "模板里没有的事项" in p for p in problems), problems
 
 
 def test_unknown_department_is_named_with_file_and_row(data_dir):

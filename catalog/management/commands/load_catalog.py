@@ -9,7 +9,10 @@ from core.errors import ValidationReport
 
 
 class Command(BaseCommand):
-    help = "Load the seed catalog from data/ (all or nothing; running it again changes nothing)."
+    help = (
+        "Load the seed catalog from data/ (all or nothing; running it again changes nothing; a changed one-thing "
+        "that is published becomes a new version)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", default=str(settings.CATALOG_DATA_DIR))
@@ -29,6 +32,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"区划 {result.regions}，部门 {result.departments}，数据元 {result.data_elements}，"
                     f"材料类型 {result.material_types}，单事项 {result.service_items}；"
-                    f"一件事写入 {result.one_things_written}，未变 {result.one_things_unchanged}。"
+                    f"一件事写入 {result.one_things_written}（其中新版本 {result.one_things_new_versions}），"
+                    f"未变 {result.one_things_unchanged}，已停用未改 {result.one_things_kept_retired}。"
                 )
             )

@@ -40,7 +40,8 @@ What it does:
    - every change a client saw succeed (a redirect after its POST) is in the trail (else it was lost), and the
      hash chain of the trail verifies (core.trail.verify_chain).
    A case failing any check is a half case; lost = acknowledged by the server, not in the database.
-6. Prints JSON and drops the scratch database (--keep-db keeps it); exits 1 when anything is lost or half.
+6. Prints JSON and drops the scratch database and files (--keep-db keeps them, with the server's log); exits 1 when
+   anything is lost or half.
 
 Figures (JSON keys): cases_filed and cases_by_status; decisions_made (approve/refuse/deny events) and
 decisions_by_kind (stop_item: dependants the system stopped); kills, kills_with_a_post_in_flight,
@@ -61,6 +62,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -1059,6 +1061,7 @@ def main() -> None:
 
             connections.close_all()
             drop_database(args.admin_url, name)
+            shutil.rmtree(scratch, ignore_errors=True)
     report["run_seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     if report.get("lost") or report.get("half_cases") or report.get("trail_chain_broken"):

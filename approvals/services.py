@@ -722,49 +722,12 @@ def item_clock(item: CaseItem, now: dt.datetime, calendar: WorkingCalendar):
     return None
 
 
-@transaction.atomic
 def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
-    """Record each open item turning 预警 or 超期 once (an event and a notice to its department)."""
-    from workcalendar.choices import ClockState
+    """Record each open item turning 预警 or 超期 once (an event and a notice to its department): approvals.scans,
+    which selects in SQL what may need a flag and locks only the items it flags, skipping those a reviewer holds."""
+    from .scans import scan_deadlines as scan
 
-    now = now or timezone.now()
-    calendar = WorkingCalendar()
-    counts = {"warning": 0, "overdue": 0}
-    open_items = (
-        CaseItem.objects.select_for_update(of=("self",))
-        .order_by()
-        .filter(status__in=[ItemStatus.QUEUED, ItemStatus.ACCEPTED, ItemStatus.PRE_REVIEW])
-        .select_related("case", "department")
-    )
-    for item in open_items:
-        try:
-            reading = item_clock(item, now, calendar)
-        except CalendarNotConfigured:
-            continue
-        if reading is None:
-            continue
-        flag = {ClockState.WARNING: "warning", ClockState.OVERDUE: "overdue"}.get(reading.state, "")
-        if not flag or flag == item.clock_flag:
-            continue
-        item.clock_flag = flag
-        item.save(update_fields=["clock_flag", "updated_at"])
-        action = CaseAction.CLOCK_WARNING if flag == "warning" else CaseAction.CLOCK_OVERDUE
-        _record(
-            item.case,
-            item,
-            action,
-            Actor(None, None, "system"),
-            item.status,
-            summary="",
-            internal_note=f"{item.name}：{reading.remaining}",
-            detail={"due": reading.due.isoformat() if reading.due else None},
-            at=now,
-        )
-        counts[flag] += 1
-        from . import notify
-
-        notify.tell_department_clock(item.pk, flag)  # in the scan's transaction
-    return counts
+    return scan(now)
 
 
 # ---------------------------------------------------------------- joint inspection (联合勘验/评审)

@@ -123,7 +123,20 @@ class CaseItem(models.Model):
         verbose_name = _("case item")
         verbose_name_plural = _("case items")
         constraints = [models.UniqueConstraint(fields=["case", "one_thing_item"], name="case_item_unique")]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            # the deadline scan (approvals.scans): open items by clock flag and due moment, nothing else
+            models.Index(
+                fields=["clock_flag", "acceptance_due_at"],
+                condition=models.Q(status__in=["queued"]),
+                name="caseitem_acceptance_clock",
+            ),
+            models.Index(
+                fields=["clock_flag", "decision_due_on"],
+                condition=models.Q(status__in=["accepted", "pre_review"]),
+                name="caseitem_decision_clock",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.name}"

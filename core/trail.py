@@ -121,6 +121,15 @@ def _lock_chain(model: type[models.Model], using: str) -> None:
         list(model._base_manager.using(using).select_for_update().order_by("-pk").values_list("pk", flat=True)[:1])
 
 
+def lock_chain(model: type[models.Model], using: str = "default") -> None:
+    """Take the chain's lock now, until the end of the caller's transaction. A change that appends events after
+    locking rows with SKIP LOCKED (the deadline scans) takes it first, so that it never holds a row another writer
+    waits for while itself waiting for the chain (which that writer may hold)."""
+    if not connections[using].in_atomic_block:
+        raise transaction.TransactionManagementError("lock_chain needs a transaction (it holds until its end).")
+    _lock_chain(model, using)
+
+
 def last_hash(model: type[models.Model], using: str = "default") -> str:
     found = model._base_manager.using(using).order_by("-pk").values_list("hash", flat=True).first()
     return found if found is not None else GENESIS

@@ -49,7 +49,7 @@ from django.conf import settings
 from django.utils.translation import gettext, ngettext
 
 from .choices import ClockState
-from .services import WorkingCalendar, local
+from .services import CalendarNotConfigured, WorkingCalendar, local
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,41 @@ def clock_state(
     else:
         state = ClockState.NORMAL
     return ClockReading(state, due_at, text, overdue=overdue, working_time_left=left)
+
+
+def warning_threshold(
+    warn_before: dt.timedelta | int | None = None, *, by_day: bool, calendar: WorkingCalendar
+) -> dt.timedelta:
+    """The working time left at which `clock_state` reads 预警, as it reads `warn_before` (rule 5 above)."""
+    return _threshold(warn_before, by_day=by_day, day=calendar.working_day_length)
+
+
+def warning_horizon(now: dt.datetime, threshold: dt.timedelta, calendar: WorkingCalendar) -> dt.datetime:
+    """The latest deadline that can read 预警 or 超期 at `now` with `threshold` of working time: a deadline at or
+    before it has at most `threshold` of working time left (or is past); one after it has more, or lies beyond a
+    year nobody configured (clock_state raises CalendarNotConfigured for it). Exact, so that a scan can select in
+    SQL what may need flagging (approvals.scans, cases.tasks) without missing a deadline clock_state would flag.
+
+    Walks the office spans as add_working_hours does, until the working time since `now` would exceed `threshold`:
+    used up inside a span, the horizon is that moment; used up exactly at a closing time, the next opening (no working
+    time passes in between). Reaching a day of an unconfigured year, it is that day's first office moment left.
+    """
+    current = local(now)
+    remaining = threshold
+    day = current.date()
+    while True:
+        spans = [(max(opens, current), closes) for opens, closes in calendar.office_spans(day) if closes > current]
+        if spans:
+            try:
+                working = calendar.is_workday(day)
+            except CalendarNotConfigured:
+                return spans[0][0]
+            if working:
+                for begin, closes in spans:
+                    if begin + remaining < closes:
+                        return begin + remaining
+                    remaining -= closes - begin
+        day += dt.timedelta(days=1)
 
 
 def _threshold(warn_before: dt.timedelta | int | None, *, by_day: bool, day: dt.timedelta) -> dt.timedelta:

@@ -12,7 +12,7 @@ from accounts.models import User
 from cases import services
 from cases.choices import CaseAction, CaseStatus, PointKind
 from cases.models import CaseEvent
-from cases.tasks import scan_review_clocks, scan_review_clocks_now
+from cases.tasks import review_candidates, scan_review_clocks, scan_review_clocks_now
 from cases.tests.conftest import make_ready_draft, pdf
 from catalog.models import MaterialType
 
@@ -70,3 +70,28 @@ def test_the_review_clock_turns_warning_then_overdue_once_per_round(restaurant_o
     with at("2026-11-30 10:00"):
         assert scan_review_clocks_now() == {"warning": 0, "overdue": 0}  # received: no review clock
     assert CaseEvent.objects.filter(action__startswith="clock", item__isnull=True).count() == 3
+
+
+def test_only_cases_whose_clock_needs_an_event_are_selected(restaurant_one_thing):
+    """The SQL selection (review_candidates): due within the warning horizon and without this round's event for the
+    state the clock is in — a case already recorded is not read, let alone locked, at every run."""
+    from workcalendar.services import WorkingCalendar
+
+    enterprise = User.objects.get(username="enterprise")
+    with at("2026-11-25 10:00"):  # due 12:00
+        case = services.do_submit_case(make_ready_draft(enterprise, restaurant_one_thing), "k2", acting_user=enterprise)
+
+    def selected(text: str) -> list[int]:
+        now = dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+        return [c.pk for c in review_candidates(now, WorkingCalendar())]
+
+    assert selected("2026-11-25 11:29") == []  # 31 working minutes left
+    assert selected("2026-11-25 11:30") == [case.pk]
+    with at("2026-11-25 11:30"):
+        assert scan_review_clocks_now() == {"warning": 1, "overdue": 0}
+    assert selected("2026-11-25 11:45") == []
+    assert selected("2026-11-25 12:00") == []  # due now: still 预警, recorded
+    assert selected("2026-11-25 12:01") == [case.pk]
+    with at("2026-11-25 13:30"):
+        assert scan_review_clocks_now() == {"warning": 0, "overdue": 1}
+    assert selected("2026-11-26 09:00") == []

@@ -9,10 +9,12 @@ never makes a reviewer wait (issue 12, point 6).
    (approvals/tests/test_scans.py compares it with `item_clock` over every item). The partial indexes
    `caseitem_acceptance_clock` and `caseitem_decision_clock` (clock_flag, due) serve each arm of it.
 2. Each candidate's clock is read in Python (item_clock); only the items that turn 预警 or 超期 are then locked, in
-   batches of BATCH, each batch its own transaction: `SELECT … FOR UPDATE SKIP LOCKED` of the item rows only, so an
-   item a reviewer is deciding right now is skipped and picked up by the next run. The state is read again under the
-   lock. The audit chain's lock is taken before the rows (core.trail.lock_chain), so the scan never holds a row
-   while it waits for the chain.
+   batches of BATCH (50), each batch its own transaction: `SELECT … FOR UPDATE SKIP LOCKED` of the item rows only,
+   so an item a reviewer is deciding right now is skipped and picked up by the next run. The event refers to the item's
+   case, and that reference takes a KEY SHARE lock on the case row, which would wait for a change holding the case
+   (every do_* locks the case first): the scan takes it itself, `FOR KEY SHARE SKIP LOCKED`, and skips the items of
+   a case someone holds, too. The state is read again under the lock. The audit chain's lock is taken before the
+   rows (core.trail.lock_chain), so the scan never holds a row while it waits for the chain.
 3. Everything a flag implies — clock_flag, the CaseEvent, the notice to the department's staff
    (notify.tell_department_clock: outbox rows) — is written in the batch's transaction, each item in a savepoint:
    an item whose writes fail is rolled back whole, logged, and tried again next minute; the rest of its batch stands.
@@ -26,12 +28,12 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import CaseAction, ItemStatus
-from cases.models import CaseEvent, CaseItem
+from cases.models import Case, CaseEvent, CaseItem
 from cases.services import Actor, record_event
 from core.trail import lock_chain
 from workcalendar.choices import ClockState
@@ -40,7 +42,10 @@ from workcalendar.services import CalendarNotConfigured, WorkingCalendar, local
 
 logger = logging.getLogger(__name__)
 
-BATCH = 200  # items locked and flagged per transaction
+# Items locked and flagged per transaction. A flag costs ~20 ms on the 2-core machine (bench/scan_deadlines.py: ~19
+# queries — the event, the notice to each of the department's staff); a batch holds the audit chain's lock (every
+# event writer waits for it) from its first event to its commit, so 50 keep that to about a second.
+BATCH = 50
 ACCEPTANCE_STATUSES = (ItemStatus.QUEUED,)  # the clock of acceptance_due_at (a datetime)
 DECISION_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.PRE_REVIEW)  # the clock of decision_due_on (a date)
 OPEN_STATUSES = ACCEPTANCE_STATUSES + DECISION_STATUSES
@@ -135,7 +140,11 @@ def _flag_batch(pks: Iterable[int], now: dt.datetime, calendar: WorkingCalendar)
             .filter(pk__in=list(pks), status__in=OPEN_STATUSES)
             .order_by("pk")
         )
+        locked = list(locked)
+        free_cases = _share_cases({item.case_id for item in locked})
         for item in locked:
+            if item.case_id not in free_cases:
+                continue  # its case is held (a change of the case or of a sibling item): the event would wait
             flag, reading = flag_for(item, now, calendar)  # decided, accepted or flagged since it was selected?
             if flag is None:
                 continue
@@ -147,6 +156,20 @@ def _flag_batch(pks: Iterable[int], now: dt.datetime, calendar: WorkingCalendar)
                 continue
             written.append(flag)
     return written
+
+
+def _share_cases(case_ids: set[int]) -> set[int]:
+    """Of `case_ids`, the cases this transaction could lock FOR KEY SHARE at once (PostgreSQL; elsewhere all of
+    them): the lock the event's reference to its case takes anyway, taken here without waiting. A case row someone
+    holds FOR UPDATE — every do_* holds its case while it changes the case or one of its items — is left out."""
+    if connection.vendor != "postgresql" or not case_ids:
+        return case_ids
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE SKIP LOCKED", [sorted(case_ids)]
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _flag(item: CaseItem, flag: str, reading, now: dt.datetime) -> None:

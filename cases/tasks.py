@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 ROUND_STARTS = (CaseAction.SUBMIT, CaseAction.FILE_WALK_IN, CaseAction.RESUBMIT)
 CLOCK_ACTIONS = {ClockState.WARNING: CaseAction.CLOCK_WARNING, ClockState.OVERDUE: CaseAction.CLOCK_OVERDUE}
-BATCH = 200  # cases locked per transaction
+BATCH = 50  # cases locked per transaction (as approvals.scans.BATCH: the audit chain is held until each commit)
 BEFORE_ANY_ROUND = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # a case without a round-start event: one round
 
 

@@ -33,8 +33,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import CaseAction, ItemStatus
+from cases.kernel import record_event, system_actor
 from cases.models import Case, CaseEvent, CaseItem
-from cases.services import Actor, record_event
 from core.trail import lock_chain
 from workcalendar.choices import ClockState
 from workcalendar.clocks import warning_horizon, warning_threshold
@@ -134,13 +134,12 @@ def _flag_batch(pks: Iterable[int], now: dt.datetime, calendar: WorkingCalendar)
     written: list[str] = []
     with transaction.atomic():
         lock_chain(CaseEvent)
-        locked = (
+        locked = list(
             CaseItem.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case", "department")
             .filter(pk__in=list(pks), status__in=OPEN_STATUSES)
             .order_by("pk")
         )
-        locked = list(locked)
         free_cases = _share_cases({item.case_id for item in locked})
         for item in locked:
             if item.case_id not in free_cases:
@@ -181,7 +180,7 @@ def _flag(item: CaseItem, flag: str, reading, now: dt.datetime) -> None:
     record_event(
         item.case,
         CaseAction.CLOCK_WARNING if flag == "warning" else CaseAction.CLOCK_OVERDUE,
-        Actor(None, None, "system"),
+        system_actor(),
         item=item,
         from_status=item.status,
         to_status=item.status,

@@ -31,8 +31,8 @@ from workcalendar.clocks import clock_state, warning_horizon, warning_threshold
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
 from .choices import CaseAction, CaseStatus
+from .kernel import record_event, system_actor
 from .models import Case, CaseEvent
-from .services import Actor, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def scan_review_clocks_now(now: dt.datetime | None = None) -> dict[str, int]:
                         record_event(
                             case,
                             action,
-                            Actor(None, None, "system"),
+                            system_actor(),
                             at=now,
                             from_status=case.status,
                             to_status=case.status,

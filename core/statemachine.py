@@ -66,6 +66,7 @@ class StateMachine:
             if unknown:
                 raise ValueError(f"{self.name}: action {t.action!r} names unknown states {sorted(unknown)}")
             self._by_action[t.action] = t
+        self._moves = frozenset(m for t in self.transitions for m in t.moves())
 
     # ------------------------------------------------------------------ questions
 
@@ -84,20 +85,9 @@ class StateMachine:
         t = self._by_action.get(str(action))
         return t is not None and state in t.sources
 
-    def moves(self) -> set[tuple[str, str]]:
-        """Every (from, to) pair some action allows, staying put included."""
-        return {m for t in self.transitions for m in t.moves()}
-
-    def matrix(self) -> dict[str, dict[str, set[str]]]:
-        """state -> action -> the states it may end in (for the tests and docs/rules.md)."""
-        return {
-            str(s): {
-                a: {str(s) if x == STAYS else x for x in t.targets}
-                for a, t in self._by_action.items()
-                if str(s) in t.sources
-            }
-            for s in self.states
-        }
+    def moves(self) -> frozenset[tuple[str, str]]:
+        """Every (from, to) pair some action allows, staying put included (what the guard checks each save)."""
+        return self._moves
 
     # ------------------------------------------------------------------ doing
 
@@ -144,10 +134,6 @@ def register(model: type[models.Model], attr: str, machine: StateMachine) -> Non
         entries.append((attr, machine))
     if getattr(settings, "STATE_GUARD", False):
         guard_transitions()
-
-
-def registered() -> dict[type[models.Model], list[tuple[str, StateMachine]]]:
-    return {m: list(e) for m, e in _REGISTRY.items()}
 
 
 def _remember(sender, instance, **kwargs) -> None:

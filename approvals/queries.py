@@ -1,15 +1,9 @@
 """The one door to the departments' tasks (STYLE.md §9, §11): every view reads CaseItems through these functions.
 
-A task is a case's item once it has been distributed to its department. Who sees which tasks, by role (the action
-must be allowed for the role in accounts.permissions.ACTION_ROLES):
-
-| role | tasks |
-|---|---|
-| system administrator | all |
-| reviewer (部门审批人员), lead (牵头部门) with a department | the items of their department(s) |
-| lead, for task.view and task.urge | also every item of the cases whose one-thing they lead |
-| supervisor, window, delivery | the items of the cases of their regions (and the regions below) |
-| applicants, anyone else | none |
+A task is a case's item once it has been distributed to its department. Who sees which tasks is the one door's
+(accounts.permissions.GRANTS): task.view — reviewers and leads their own department's items, a lead also every item
+of the one-things it leads, the region roles (supervisor, window, certificate window) their regions' items; task.data
+(the item's form values and materials) — the same without the lead's one-thing-wide view.
 
 "Not found" and "not yours" are the same 404, so task ids cannot be probed.
 
@@ -22,29 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.choices import StaffRole
+from accounts import permissions
 from accounts.models import User
-from accounts.permissions import ACTION_ROLES
 from cases.models import CaseItem, CaseMaterial
 from oneform.choices import display_value
-from regions.models import Region
-
-DEPARTMENT_ROLES = frozenset({StaffRole.REVIEWER, StaffRole.LEAD})
-REGION_ROLES = frozenset({StaffRole.SUPERVISOR, StaffRole.WINDOW, StaffRole.DELIVERY})
-LEAD_SEES_ONE_THING = frozenset({"task.view", "task.urge"})  # the lead sees, never decides, other departments' items
-
-
-def _regions_below(region_ids: set[int]) -> set[int]:
-    """These regions and every region below them (one query per level)."""
-    found = set(region_ids)
-    frontier = set(region_ids)
-    while frontier:
-        frontier = set(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
-    return found
 
 
 def restrict_items(user: User, action: str = "task.view") -> QuerySet[CaseItem]:
@@ -52,27 +30,7 @@ def restrict_items(user: User, action: str = "task.view") -> QuerySet[CaseItem]:
     items = CaseItem.objects.filter(distributed_at__isnull=False).select_related(
         "case__one_thing", "case__region", "case__applicant", "department", "assignee"
     )
-    if not getattr(user, "is_authenticated", False):
-        return items.none()
-    if user.is_superuser:
-        return items
-    if not user.is_staff_member:
-        return items.none()
-    allowed = ACTION_ROLES[action]
-    assignments = [a for a in user.roles.all() if a.role in allowed]
-    if any(a.role == StaffRole.SYSADMIN for a in assignments):
-        return items
-    departments = {a.department_id for a in assignments if a.role in DEPARTMENT_ROLES and a.department_id}
-    led = {a.department_id for a in assignments if a.role == StaffRole.LEAD and a.department_id}
-    regions = {a.region_id for a in assignments if a.role in REGION_ROLES}
-    condition = Q(pk__in=[])
-    if departments:
-        condition |= Q(department_id__in=departments)
-    if led and action in LEAD_SEES_ONE_THING:
-        condition |= Q(case__one_thing__lead_department_id__in=led)
-    if regions:
-        condition |= Q(case__region_id__in=_regions_below(regions))
-    return items.filter(condition)
+    return permissions.restrict(user, action, items)
 
 
 def find_item(user: User, pk: int, action: str = "task.view") -> CaseItem | None:
@@ -141,17 +99,7 @@ def sees_item_data(user: User, item: CaseItem) -> bool:
     department), the region roles (window, supervisor, certificate window) and system administrators — not a lead
     department that sees the item only because it leads the one-thing (it follows progress, not another
     department's data: bank cards, medical invoices…)."""
-    if user.is_superuser:
-        return True
-    regions: set[int] = set()
-    for a in user.roles.all():
-        if a.role == StaffRole.SYSADMIN:
-            return True
-        if a.role in DEPARTMENT_ROLES and a.department_id == item.department_id:
-            return True
-        if a.role in REGION_ROLES:
-            regions.add(a.region_id)
-    return bool(regions) and item.case.region_id in _regions_below(regions)
+    return permissions.may(user, "task.data", item)
 
 
 def find_visible_material(user: User, number: str, material_key: str) -> CaseMaterial | None:

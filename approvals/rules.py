@@ -23,6 +23,25 @@ ITEM = case_rules.ITEM  # the case item's table lives with its model (cases/rule
 ITEM_ALLOWED_ACTIONS: dict[str, frozenset[str]] = {str(s): ITEM.allowed(s, people_only=True) for s in ItemStatus}
 
 
+# the item's actions people take -> who may take them (accounts.permissions.GRANTS): its department decides, the
+# supervisors, the window and the lead department urge
+ITEM_PERMISSIONS: dict[str, str] = {
+    **{
+        str(a): "task.decide"
+        for a in (
+            A.ACCEPT_ITEM,
+            A.REFUSE_ITEM,
+            A.APPROVE_ITEM,
+            A.DENY_ITEM,
+            A.PAUSE_ITEM,
+            A.RESUME_ITEM,
+            A.ASSIGN_ITEM,
+        )
+    },
+    str(A.URGE_ITEM): "task.urge",
+}
+
+
 def is_allowed(status: str, action: str) -> bool:
     return ITEM.is_allowed(status, action)
 

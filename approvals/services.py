@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import StaffRole
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import may
 from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.kernel import Actor, lock_case, record_event
@@ -64,17 +64,8 @@ def departments_of(user: User, roles: Iterable[str] = DECIDING_ROLES) -> set[int
     return {a.department_id for a in user.roles.all() if a.role in set(roles) and a.department_id is not None}
 
 
-def may_decide(user: User | None, item: CaseItem) -> bool:
-    """Reviewers and the lead department's staff act on the items of their own department only."""
-    if user is None or not user.is_authenticated or not user.is_staff_member:
-        return False
-    if user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all()):
-        return True
-    return item.department_id in departments_of(user)
-
-
 def _check_decider(user: User | None, item: CaseItem) -> None:
-    if not may_decide(user, item):
+    if not may(user, "task.decide", item):
         raise UserFacingError(_("Only staff of %(department)s can act on this item.") % {"department": item.department})
 
 
@@ -681,7 +672,7 @@ def do_assign_item(item: CaseItem, assignee: User, *, acting_user: User, ip: str
 def do_urge_item(item: CaseItem, note: str, *, acting_user: User, ip: str | None = None) -> CaseItem:
     """催办 by a supervisor, the lead department or the window: recorded and sent to the department."""
     case, item = _lock(item)
-    if not (acting_user and acting_user.is_authenticated and can(acting_user, "task.urge", case.region)):
+    if not may(acting_user, "task.urge", item):
         raise UserFacingError(_("Only supervisors, the lead department or the window can urge."))
     rules.check_allowed(item.status, CaseAction.URGE_ITEM)
     now = timezone.now()
@@ -733,19 +724,8 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------- joint inspection (联合勘验/评审)
 
 
-def may_organise_inspection(user: User | None, case: Case) -> bool:
-    """The one-thing's lead department (牵头部门) organises joint inspections: its LEAD staff of the case's region."""
-    from .queries import _regions_below
-
-    lead = case.one_thing.lead_department_id
-    if lead is None or user is None or not user.is_authenticated or not user.is_staff_member:
-        return False
-    regions = {a.region_id for a in user.roles.all() if a.role == StaffRole.LEAD and a.department_id == lead}
-    return bool(regions) and case.region_id in _regions_below(regions)
-
-
 def _check_organiser(user: User | None, case: Case) -> None:
-    if not may_organise_inspection(user, case):
+    if not may(user, "inspection.organise", case):
         raise UserFacingError(
             _("Only the lead department (%(department)s) can organise a joint inspection of this case.")
             % {"department": case.one_thing.lead_department or "—"}

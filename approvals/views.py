@@ -38,9 +38,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.choices import StaffRole
 from accounts.models import User
-from accounts.permissions import ACTION_ROLES, can
+from accounts.permissions import Permit, holds, may, offered, permit
 from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.models import CaseEvent, CaseItem
@@ -77,7 +76,7 @@ def _staff(request: HttpRequest) -> User:
     if not (user.is_authenticated and (user.is_staff_member or user.is_superuser)):
         raise Http404
     prefetch_related_objects([user], "roles")
-    if not (user.is_superuser or any(a.role in ACTION_ROLES["task.view"] for a in user.roles.all())):
+    if not holds(user, "task.view"):
         raise Http404
     return user
 
@@ -129,13 +128,13 @@ def _ordered(items: QuerySet[CaseItem]) -> QuerySet[CaseItem]:
     )
 
 
-def _row(item: CaseItem, now, calendar: WorkingCalendar, my_departments: set[int], everything: bool) -> TaskRow:
+def _row(item: CaseItem, now, calendar: WorkingCalendar, decide: Permit) -> TaskRow:
     try:
         reading = services.item_clock(item, now, calendar)
         problem = ""
     except CalendarNotConfigured as exc:
         reading, problem = None, exc.message
-    selectable = item.status == ItemStatus.QUEUED and (everything or item.department_id in my_departments)
+    selectable = item.status == ItemStatus.QUEUED and decide.allows(item)
     return TaskRow(item, reading, problem, selectable)
 
 
@@ -157,15 +156,14 @@ def index(request: HttpRequest) -> HttpResponse:
     items = _ordered(visible.filter(status__in=STATE_STATUSES.get(state, OPEN_STATUSES)))
     now = timezone.now()
     calendar = WorkingCalendar()  # one for the whole page: its overrides are read once
-    everything = user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all())
-    mine = services.departments_of(user)
+    decide = permit(user, "task.decide")
     if clock:  # the clock is read in working time, so the filter is applied to the rows, not in SQL
-        rows = [r for r in (_row(i, now, calendar, mine, everything) for i in items) if r.clock == clock]
+        rows = [r for r in (_row(i, now, calendar, decide) for i in items) if r.clock == clock]
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page_rows = list(page.object_list)
     else:
         page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-        page_rows = [_row(i, now, calendar, mine, everything) for i in page.object_list]
+        page_rows = [_row(i, now, calendar, decide) for i in page.object_list]
     tabs = [("", _("Open"), counts["open"])] + [(key, label, counts[key]) for key, label in TaskState.choices]
     context = {
         "filters": filters,
@@ -230,7 +228,6 @@ class ActionSpec:
     done: Any  # the success message
     make_form: Callable[..., django_forms.Form]
     run: Callable[[CaseItem, dict, User, str | None], Any]
-    decides: bool = True  # False: urging, for task.urge roles rather than the item's department
     danger: bool = False
 
 
@@ -314,30 +311,25 @@ ACTIONS: dict[str, ActionSpec] = {
             gettext_lazy("Urged; the department was told."),
             lambda data, item: forms.UrgeForm(data),
             lambda item, d, user, ip: services.do_urge_item(item, d["note"], acting_user=user, ip=ip),
-            decides=False,
         ),
     ]
 }
 
 
-def _may_act(user: User, item: CaseItem, spec: ActionSpec) -> bool:
-    """Whether the action is open to this user now: the case and item states allow it, and the user's role."""
+def _offered(user: User, item: CaseItem) -> frozenset[str]:
+    """The item's actions open to this user now: the case and item states allow them, and the one door."""
     if not case_rules.is_allowed(item.case.status, CaseAction.ITEM):
-        return False
-    if not rules.is_allowed(item.status, spec.action):
-        return False
-    if spec.decides:
-        return services.may_decide(user, item)
-    return can(user, "task.urge", item.case.region)
+        return frozenset()
+    return offered(user, item, rules.ITEM, item.status, rules.ITEM_PERMISSIONS)
 
 
 def _refusal_for(user: User, item: CaseItem, spec: ActionSpec) -> str:
     """Why the user may not take this action at all (whatever the state): "" if they may."""
-    if spec.decides and not services.may_decide(user, item):
-        return _("Only staff of %(department)s can act on this item.") % {"department": item.department}
-    if not spec.decides and not can(user, "task.urge", item.case.region):
+    if may(user, rules.ITEM_PERMISSIONS[spec.action], item):
+        return ""
+    if rules.ITEM_PERMISSIONS[spec.action] == "task.urge":
         return _("Only supervisors, the lead department or the window can urge.")
-    return ""
+    return _("Only staff of %(department)s can act on this item.") % {"department": item.department}
 
 
 def _inspections(item: CaseItem) -> list[JointInspection]:
@@ -361,14 +353,11 @@ def _timeline(user, case) -> list[CaseEvent]:
     """The case's events for staff; a department's reviewer sees the internal notes of their own items and of the
     case, not those about other departments' items (data minimisation; staff with a region-wide role see all)."""
     events = list(CaseEvent.objects.filter(case=case).select_related("item").order_by("at", "id"))
-    region_wide = user.is_superuser or any(
-        a.department_id is None or a.role not in services.DECIDING_ROLES for a in user.roles.all()
-    )
-    own = services.departments_of(user)
+    data = permit(user, "task.data")  # who reads an item's data reads its internal notes
     for event in events:
-        event.show_note = bool(event.internal_note) and (
-            region_wide or event.item is None or event.item.department_id in own
-        )
+        if event.item is not None:
+            event.item.case = case
+        event.show_note = bool(event.internal_note) and (event.item is None or data.allows(event.item))
     return events
 
 
@@ -378,8 +367,9 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
     now = timezone.now()
     ended = item.status in ENDED_ITEM_STATUSES
     paused = item.status == ItemStatus.SUPPLEMENT
-    available = [spec for spec in ACTIONS.values() if _may_act(user, item, spec)]
-    may_organise = services.may_organise_inspection(user, case)
+    open_now = _offered(user, item)
+    available = [spec for spec in ACTIONS.values() if spec.action in open_now]
+    may_organise = may(user, "inspection.organise", case)
     inspections = _inspections(item)
     for inspection in inspections:
         inspection.outcome_form = None
@@ -409,7 +399,7 @@ def _task_context(request: HttpRequest, user: User, item: CaseItem, bound: dict[
         "supplement_answers": list(item.supplement_answers.all()) if sees_data else [],
         "events": _timeline(user, case),
         "actions": [(spec, _ids(bound.get(spec.key) or spec.make_form(None, item), spec.key)) for spec in available],
-        "may_decide": services.may_decide(user, item),
+        "may_decide": may(user, "task.decide", item),
         "inspections": inspections,
         "may_organise": may_organise,
         "book_form": book_form,
@@ -470,7 +460,7 @@ def book_inspection(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
     item = get_item(user, pk)
     case = item.case
-    if not services.may_organise_inspection(user, case):
+    if not may(user, "inspection.organise", case):
         messages.error(request, _("Only the lead department can organise a joint inspection of this case."))
         return _render_task(request, user, pk, status=403)
     form = forms.BookInspectionForm(request.POST, case=case)
@@ -512,7 +502,7 @@ def _inspection_post(
     )
     if inspection is None:
         raise Http404
-    if not services.may_organise_inspection(user, item.case):
+    if not may(user, "inspection.organise", item.case):
         messages.error(request, _("Only the lead department can organise a joint inspection of this case."))
         return _render_task(request, user, pk, status=403)
     key, form = make_form(inspection)

@@ -1,7 +1,7 @@
 """The one door to cases (STYLE.md §9, §11): every view reads cases through these functions.
 
 An applicant sees only their own cases; staff see the cases of the regions where their role allows the action —
-a lead department (牵头部门) only the cases of the one-things it leads (accounts.permissions.case_scope). "Not found"
+a lead department (牵头部门) only the cases of the one-things it leads (accounts.permissions.GRANTS). "Not found"
 and "not yours" give the same 404, so case numbers cannot be probed.
 """
 
@@ -9,32 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from accounts import permissions
 from accounts.models import User
-from accounts.permissions import case_scope
 
 from .choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from .models import Case, CaseEvent, CaseItem
 
-APPLICANT_ACTIONS = frozenset({"case.view", "case.materials"})  # on their own cases
-
 
 def restrict(user: User, action: str = "case.view") -> QuerySet[Case]:
     """The cases `user` may see (applicants: their own; staff: their regions for `action`)."""
-    cases = Case.objects.select_related("one_thing", "region", "applicant")
-    if not user.is_authenticated:
-        return cases.none()
-    if user.is_applicant:
-        return cases.filter(applicant=user) if action in APPLICANT_ACTIONS else cases.none()
-    scope = case_scope(user, action)
-    if scope is None:
-        return cases
-    condition = Q(region__code__in=scope.codes) if scope.codes else Q(pk__in=[])
-    for department_id, codes in scope.led:
-        condition |= Q(region__code__in=codes, one_thing__lead_department_id=department_id)
-    return cases.filter(condition)
+    return permissions.restrict(user, action, Case.objects.select_related("one_thing", "region", "applicant"))
 
 
 def with_items(cases: QuerySet[Case]) -> QuerySet[Case]:

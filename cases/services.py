@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import may
 from catalog.models import MaterialType, OneThing
 from core.errors import ConflictError, UserFacingError
 from guidance.choices import MaterialStatus
@@ -151,22 +151,14 @@ def _lock(case: Case) -> Case:
 # ---------------------------------------------------------------- who may act
 
 
-def is_window_staff_for(user: User | None, case_or_region) -> bool:
-    region = getattr(case_or_region, "region", case_or_region)
-    return bool(user and user.is_authenticated and user.is_staff_member and can(user, "case.review", region))
-
-
 def _check_applicant_or_window(case: Case, user: User | None) -> None:
     """The applicant themself, or window staff of the case's region for a case filed at the window."""
-    if user is not None and user.pk == case.applicant_id:
-        return
-    if case.channel == Channel.WINDOW and is_window_staff_for(user, case):
-        return
-    raise UserFacingError(_("Only the applicant can change their own application."))
+    if not may(user, "case.change_application", case):
+        raise UserFacingError(_("Only the applicant can change their own application."))
 
 
 def _check_window(case: Case, user: User | None, action: str = "case.review") -> None:
-    if not (user and user.is_authenticated and user.is_staff_member and can(user, action, case.region)):
+    if not may(user, action, case):
         raise UserFacingError(_("Only window staff of this region can do this."))
 
 
@@ -332,7 +324,7 @@ def do_submit_case(
         raise UserFacingError(_("The submission could not be identified; reload the page and submit again."))
     at_window = acting_user is not None and acting_user.pk != applicant.pk
     if at_window:
-        if not is_window_staff_for(acting_user, draft.one_thing.region):
+        if not may(acting_user, "case.file_walk_in", draft.one_thing):
             raise UserFacingError(_("Only window staff of this region can file an application for someone else."))
     elif not (acting_user and acting_user.is_applicant):
         raise UserFacingError(_("Only the applicant can submit their own application."))

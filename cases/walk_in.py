@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import AccountKind
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import holds
 from catalog.models import OneThing
 from core.errors import UserFacingError
 from core.validators import normalize_credit_code, normalize_id_number, normalize_mobile
@@ -132,7 +132,7 @@ def do_register_walk_in_applicant(identity: WalkInIdentity, *, acting_user: User
     """The walk-in applicant's account, found or created (see the module doc); returns (account, created)."""
     if not (acting_user and acting_user.is_authenticated and acting_user.is_staff_member):
         raise UserFacingError(_("Only window staff can register a walk-in applicant."))
-    if not can(acting_user, "case.file_walk_in"):
+    if not holds(acting_user, "case.file_walk_in"):
         raise UserFacingError(_("Only window staff can register a walk-in applicant."))
     if identity.kind not in APPLICANT_KINDS:
         raise WalkInRefused(_("Choose a natural person or a legal person."), "kind")

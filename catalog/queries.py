@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.permissions import region_codes_for
+from accounts.permissions import restrict
 
 from .choices import OneThingStatus
 from .models import OneThing, OneThingItem
@@ -23,11 +23,7 @@ def public_one_things() -> QuerySet[OneThing]:
 
 def restrict_one_things(user, action: str) -> QuerySet[OneThing]:
     """Every version (drafts included) of the one-things in the regions where `user` may perform `action`."""
-    codes = region_codes_for(user, action)
-    qs = OneThing.objects.select_related("region", "lead_department", "batch")
-    if codes is None:
-        return qs
-    return qs.filter(region__code__in=codes)
+    return restrict(user, action, OneThing.objects.select_related("region", "lead_department", "batch"))
 
 
 def filter_catalog(qs: QuerySet[OneThing], data: dict) -> QuerySet[OneThing]:

@@ -19,6 +19,7 @@ from core.graphs import critical_path_days, find_cycle
 from regions.models import Department, Region
 from regions.services import normalise_spelling
 
+from . import rules
 from .choices import ItemOrigin, OneThingStatus, Specification
 from .models import (
     FAQ,
@@ -33,31 +34,18 @@ from .models import (
 )
 from .plans import LIST_FIELDS, OneThingPlan, PlannedItem, PlannedOverride, PlannedQuestion
 
-# state -> actions allowed from it (STYLE.md §5). Anything else is refused with a message.
-ALLOWED_ACTIONS: dict[str, frozenset[str]] = {
-    OneThingStatus.LISTED: frozenset({"edit", "publish", "retire"}),
-    OneThingStatus.DRAFT: frozenset({"edit", "publish", "delete_draft"}),
-    OneThingStatus.PUBLISHED: frozenset({"new_version", "retire"}),
-    OneThingStatus.SUPERSEDED: frozenset(),
-    OneThingStatus.RETIRED: frozenset({"new_version"}),
-}
-
 ACTION_LABELS = {
-    "edit": "编辑",
-    "publish": "发布",
-    "retire": "停用",
-    "new_version": "生成新版本",
-    "delete_draft": "删除草稿",
-    "adopt": "承接",
-    "load": "导入种子清单",
+    **rules.ACTION_LABELS,
     "import": "Excel导入",
     "set_prerequisites": "设置前置事项",
     "override_item": "本地调整事项",
 }
+ALLOWED_ACTIONS = rules.ALLOWED_ACTIONS  # state -> what catalog staff may do in it (the table, catalog/rules.py)
 
 
 def check_action(one_thing: OneThing, action: str) -> None:
-    if action not in ALLOWED_ACTIONS[one_thing.status]:
+    """Refuse an action the version's state does not allow (rules.ONE_THING), naming the version."""
+    if not rules.ONE_THING.is_allowed(one_thing.status, action):
         raise ConflictError(
             _("Cannot %(action)s “%(name)s” v%(version)s while it is %(status)s.")
             % {
@@ -86,7 +74,7 @@ def snapshot(one_thing: OneThing) -> dict[str, Any]:
         "name": one_thing.name,
         "status": one_thing.status,
         "region": one_thing.region.code if one_thing.region_id else None,
-        "lead": one_thing.lead_department.name if one_thing.lead_department_id else None,
+        "lead": one_thing.lead_department.name if one_thing.lead_department is not None else None,
         "items": [
             {
                 "name": it.service_item.name,
@@ -267,7 +255,7 @@ def do_publish_one_thing(
         .exclude(pk=one_thing.pk)
     )
     for old in previous:
-        old.status = OneThingStatus.SUPERSEDED
+        rules.ONE_THING.move(old, "supersede", OneThingStatus.SUPERSEDED)
         old.save(update_fields=["status", "updated_at"])
         record_change(
             old,
@@ -277,7 +265,7 @@ def do_publish_one_thing(
             before={"status": OneThingStatus.PUBLISHED},
             after={"status": OneThingStatus.SUPERSEDED},
         )
-    one_thing.status = OneThingStatus.PUBLISHED
+    rules.ONE_THING.move(one_thing, "publish", OneThingStatus.PUBLISHED)
     one_thing.published_at = timezone.now()
     one_thing.specification = assess_specification(one_thing)
     one_thing.save()
@@ -299,8 +287,7 @@ def do_retire_one_thing(one_thing: OneThing, *, acting_user: User | None, reason
     check_action(one_thing, "retire")
     if not reason.strip():
         raise UserFacingError(_("Give the reason for retiring it."))
-    before = one_thing.status
-    one_thing.status = OneThingStatus.RETIRED
+    before = rules.ONE_THING.move(one_thing, "retire", OneThingStatus.RETIRED)
     one_thing.save(update_fields=["status", "updated_at"])
     record_change(
         one_thing,
@@ -446,10 +433,9 @@ def adopt_items(template: OneThing, region: Region) -> tuple[dict[int, ServiceIt
             missing.append(f"{it.department.name}（{it.department.code}）")
         else:
             department_map[it.department_id] = local
-    if template.lead_department_id:
-        lead = template.lead_department
-        if lead.code in local_departments:
-            department_map[lead.pk] = local_departments[lead.code]
+    lead = template.lead_department
+    if lead is not None and lead.code in local_departments:
+        department_map[lead.pk] = local_departments[lead.code]
     if missing:
         raise UserFacingError(
             _("%(region)s has no department for: %(missing)s")
@@ -669,11 +655,9 @@ def next_item_code(region: Region, department: Department) -> str:
 def create_one_thing(plan: OneThingPlan, *, status: str) -> OneThing:
     """Version 1 of a new one-thing as the plan says, in `status` (listed when the plan has no items). The caller
     records the change (the loader's "load", the import's "import") and, for a published one, its guide."""
-    one_thing = OneThing(code=plan.code, version=1, status=status)
+    has_items = bool(plan.items) or (plan.template is not None and plan.template.items.exists())
+    one_thing = OneThing(code=plan.code, version=1, status=status if has_items else OneThingStatus.LISTED)
     write_one_thing_content(one_thing, plan)
-    if not one_thing.items.exists():
-        one_thing.status = OneThingStatus.LISTED
-        one_thing.save(update_fields=["status", "updated_at"])
     return one_thing
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can, regions_for
+from accounts.permissions import holds, may, regions_for
 from core.errors import UserFacingError, ValidationReport
 from guides.elements import missing_elements as guide_missing_elements
 from regions.models import Region
@@ -83,7 +83,7 @@ def merged_materials(items: list) -> list[dict]:
 
 @login_required
 def manage_index(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "catalog.view_drafts"):
+    if not holds(request.user, "catalog.view_drafts"):
         raise Http404
     qs = queries.restrict_one_things(request.user, "catalog.view_drafts")
     status = request.GET.get("status")
@@ -101,7 +101,7 @@ def manage_index(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": OneThingStatus.choices,
-            "may_import": can(request.user, "catalog.import"),  # a supervisor sees the drafts, imports nothing
+            "may_import": holds(request.user, "catalog.import"),  # a supervisor sees the drafts, imports nothing
         },
     )
 
@@ -122,7 +122,7 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for c in CatalogChange.objects.filter(one_thing_code=one_thing.code)[:100]
             ],  # fmt: skip
             "allowed": services.ALLOWED_ACTIONS[one_thing.status],
-            "may_publish": can(request.user, "catalog.publish", one_thing.region),
+            "may_publish": may(request.user, "catalog.publish", one_thing),
             "reason_form": ReasonForm(),
             "all_versions": OneThing.objects.filter(code=one_thing.code).order_by("-version"),
             "guide_missing": guide_missing_elements(one_thing)
@@ -151,7 +151,7 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     func, permission, done = ACTIONS[action]
     one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
-    if not can(request.user, permission, one_thing.region):
+    if not may(request.user, permission, one_thing):
         raise Http404
     form = ReasonForm(request.POST)
     reason = form.data.get("reason", "").strip()
@@ -168,11 +168,11 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def manage_export(request: HttpRequest) -> HttpResponse:
     from .excel import export_one_things
 
-    if not can(request.user, "catalog.export"):
+    if not holds(request.user, "catalog.export"):
         raise Http404
     code = request.GET.get("region", "")
     region = Region.objects.filter(code=code).first()
-    if region is None or not can(request.user, "catalog.export", region):
+    if region is None or not may(request.user, "catalog.export", region):
         raise Http404
     one_things = queries.public_one_things().filter(region=region).order_by("batch__number", "seq", "code")
     buffer = io.BytesIO()
@@ -188,10 +188,9 @@ def manage_export(request: HttpRequest) -> HttpResponse:
 def manage_import(request: HttpRequest) -> HttpResponse:
     from .excel import import_one_thing_list
 
-    allowed = regions_for(request.user, "catalog.import")
-    if allowed == []:
+    if not holds(request.user, "catalog.import"):
         raise Http404
-    region_qs = Region.objects.all() if allowed is None else Region.objects.filter(pk__in=[r.pk for r in allowed])
+    region_qs = regions_for(request.user, "catalog.import")
     problems = []
     form = ImportForm(request.POST or None, request.FILES or None, regions=region_qs)
     if request.method == "POST" and form.is_valid():
@@ -229,7 +228,7 @@ def _same(new, old) -> bool:
 def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft's guide fields; a published version is never edited in place (a new version is made)."""
     one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
-    if not can(request.user, "catalog.edit", one_thing.region):
+    if not may(request.user, "catalog.edit", one_thing):
         raise Http404
     initial = {f: getattr(one_thing, f) for f in EDIT_FIELDS}
     form = OneThingEditForm(request.POST or None, initial=initial, region=one_thing.region)
@@ -250,7 +249,7 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def manage_edit_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     one_thing = queries.access_one_thing(request.user, pk, "catalog.view_drafts")
-    if not can(request.user, "catalog.edit", one_thing.region):
+    if not may(request.user, "catalog.edit", one_thing):
         raise Http404
     item = (
         OneThingItem.objects.select_related("service_item", "department", "one_thing__region")

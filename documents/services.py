@@ -46,7 +46,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -58,11 +57,9 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from accounts.choices import StaffRole
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import may
 from approvals import rules as approval_rules
-from approvals.services import departments_of
 from cases.choices import CaseAction, CaseStatus, ItemStatus, MaterialState
 from cases.kernel import Actor, lock_case, record_event
 from cases.models import Case, CaseEvent, CaseItem, CaseMaterial, CorrectionNotice
@@ -561,24 +558,10 @@ def _enqueue_render(document_id: int) -> None:
     render_document_pdf.enqueue(document_id)
 
 
-def revocation_rule(user: User | None, case: Case) -> Callable[[CaseDocument], bool]:
-    """may_revoke for the documents of one case, reading the user's rights once (a page lists many documents):
-    window staff of the region for the centre's documents; the item's department for its own; sysadmins."""
-    if not (user is not None and user.is_authenticated and user.is_staff_member):
-        return lambda document: False
-    if user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all()):
-        return lambda document: True
-    centre = can(user, "case.review", case.region)
-    departments = departments_of(user)
-    return lambda document: (
-        centre
-        if document.kind in CENTRE_KINDS
-        else document.item is not None and document.item.department_id in departments
-    )
-
-
-def may_revoke(user: User | None, document: CaseDocument) -> bool:
-    return revocation_rule(user, document.case)(document)
+def revocation_action(document: CaseDocument) -> str:
+    """Who revokes a document (accounts.permissions.GRANTS): the window of the region for the centre's documents, the
+    item's department for its own."""
+    return "document.revoke_centre" if document.kind in CENTRE_KINDS else "document.revoke_item"
 
 
 @transaction.atomic
@@ -588,7 +571,7 @@ def do_revoke_document(
     """撤销 a document issued in error: it stays on record, and its verification says revoked, with the date."""
     lock_case(document.case_id, related=())
     document = CaseDocument.objects.select_for_update(of=("self",)).order_by().get(pk=document.pk)
-    if not may_revoke(acting_user, document):
+    if not may(acting_user, revocation_action(document), document):
         raise UserFacingError(_("Only the issuing body can revoke this document."))
     if document.status == DocumentStatus.REVOKED:
         raise ConflictError(_("This document was already revoked."))

@@ -9,7 +9,7 @@ download (documents:download, documents:receipt)
     document exists once the change that creates it committed (services.on_case_event); before that, 404. The PDF
     is the stored one (rendered in the background after the change), else rendered now and stored (rendering.py).
 revoke (documents:revoke, documents:revoke_receipt)
-    POST: the issuing body revokes a document issued in error, with the reason (services.may_revoke); back to the
+    POST: the issuing body revokes a document issued in error, with the reason (accounts.permissions.may); back to the
     page it came from with a message. A user who may not see the document gets 404, like for the download.
 """
 

@@ -39,13 +39,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.permissions import may
 from catalog.models import MaterialType
 from core.errors import UserFacingError
 from guidance import queries as guidance_queries
 from guidance.services import PersonalNotice
 from oneform.forms import query_from_state
 from oneform.models import ApplicationDraft
-from oneform.services import may_act_for_applicant
 from shareddata.services import licences_for
 
 from .choices import ACCEPTED_TYPES, UploadEventAction
@@ -156,7 +156,7 @@ def check_may_change(draft: ApplicationDraft, acting_user: User | None) -> None:
     """The applicant on their own open draft, or window staff of the one-thing's region filing for a walk-in."""
     if acting_user is None or not acting_user.is_authenticated:
         raise UserFacingError(_("You can only upload materials to your own application."))
-    if draft.user_id != acting_user.pk and not may_act_for_applicant(acting_user, draft.one_thing):
+    if draft.user_id != acting_user.pk and not may(acting_user, "case.file_walk_in", draft.one_thing):
         raise UserFacingError(_("You can only upload materials to your own application."))
     if draft.user_id == acting_user.pk and not acting_user.is_applicant:
         raise UserFacingError(_("Only the applicant can change their own application."))
@@ -228,7 +228,8 @@ def do_upload_material(
                 after=_snapshot(upload),
             )
     except Exception:
-        _delete_file(upload.file.storage, stored_name)
+        if stored_name:
+            _delete_file(upload.file.storage, stored_name)
         raise
     return upload
 

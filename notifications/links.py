@@ -18,7 +18,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import holds
 
 ADDRESS = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+|(?<![\w/.:])/[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.~-]+)*/?")
 
@@ -32,7 +32,7 @@ def case_links(user: User, numbers: Iterable[str]) -> dict[str, str]:
     if not numbers or not user.is_authenticated:
         return {}
     links: dict[str, str] = {}
-    if user.is_staff_member and can(user, "case.review"):
+    if user.is_staff_member and holds(user, "case.review"):
         for number in restrict(user, "case.review").filter(number__in=numbers).values_list("number", flat=True):
             links[number] = reverse("window:case", args=[number])
     rest = numbers - set(links)

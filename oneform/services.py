@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.permissions import may
 from catalog.choices import ElementType
 from catalog.models import ItemFormField, OneThing, OneThingItem
 from core.errors import UserFacingError
@@ -115,7 +116,7 @@ def settled_by(one_thing: OneThing, answers: Mapping[str, str]) -> list[Mapping]
 
 def merge_form(one_thing: OneThing, selected_items: Iterable[OneThingItem | Any]) -> MergedForm:
     """The one form for these items of the one-thing (OneThingItems, or anything with their `pk`, e.g. ItemLine)."""
-    pks = {getattr(it, "pk", it) for it in selected_items}
+    pks: set[Any] = {getattr(it, "pk", it) for it in selected_items}
     items = list(
         OneThingItem.objects.filter(one_thing=one_thing, pk__in=pks)
         .select_related("service_item")
@@ -256,12 +257,13 @@ def _check(f: MergedField, value: str) -> str:
         if f.choices and value not in f.choices:
             return _("Choose one of: %(choices)s.") % {"choices": "、".join(f.choices)}
     elif kind in (ElementType.ID_NUMBER, ElementType.CREDIT_CODE, ElementType.PHONE, ElementType.EMAIL):
-        validator = {
+        validators: dict[str, Callable[[str], Any]] = {
             ElementType.ID_NUMBER: validate_id_number,
             ElementType.CREDIT_CODE: validate_credit_code,
             ElementType.PHONE: validate_mobile,
             ElementType.EMAIL: validate_email,
-        }[kind]
+        }
+        validator = validators[kind]
         try:
             validator(value)
         except ValidationError as exc:
@@ -338,22 +340,10 @@ def draft_channel(user: User, acting_user: User) -> str:
     return ApplicationDraft.ONLINE if acting_user.pk == user.pk else ApplicationDraft.WINDOW
 
 
-def may_act_for_applicant(acting_user: User | None, one_thing: OneThing) -> bool:
-    """Window staff of the one-thing's region file for a walk-in applicant (帮办代办)."""
-    from accounts.permissions import can
-
-    return bool(
-        acting_user is not None
-        and acting_user.is_authenticated
-        and acting_user.is_staff_member
-        and can(acting_user, "case.file_walk_in", one_thing.region)
-    )
-
-
 def _check_self(user: User, acting_user: User, one_thing: OneThing | None = None) -> None:
     if not user.is_applicant or acting_user is None:
         raise UserFacingError(_("Only the applicant can change their own application."))
-    if acting_user.pk != user.pk and not (one_thing is not None and may_act_for_applicant(acting_user, one_thing)):
+    if acting_user.pk != user.pk and not (one_thing is not None and may(acting_user, "case.file_walk_in", one_thing)):
         raise UserFacingError(_("Only the applicant can change their own application."))
 
 
@@ -378,7 +368,7 @@ def do_save_draft(
         user=user, one_thing=one_thing, channel=draft_channel(user, acting_user), submitted_at=None
     )
     entered = _clean_values(values)
-    after = {k: v for k, v in entered.items() if draft.values.get(k, "") != v}
+    after: dict[str, Any] = {k: v for k, v in entered.items() if draft.values.get(k, "") != v}
     before: dict[str, Any] = {k: draft.values.get(k) for k in after}
     answers = dict(answers or {})
     if not created and not after and answers == draft.answers:

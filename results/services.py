@@ -42,7 +42,6 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,15 +49,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import AccountKind, StaffRole
+from accounts.choices import AccountKind
 from accounts.models import User
-from accounts.permissions import can
-from approvals.services import departments_of
-from cases.choices import ENDED_ITEM_STATUSES, CaseAction, Channel, ItemStatus
+from accounts.permissions import may
+from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.kernel import Actor, lock_case, record_event
 from cases.models import Case, CaseEvent, CaseItem
 from cases.queries import first_event
-from cases.services import is_window_staff_for
 from catalog.choices import DeliveryMethod
 from core.codes import code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
@@ -81,47 +78,6 @@ class FieldErrors(UserFacingError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         super().__init__(" ".join(errors.values()))
         self.errors = dict(errors)
-
-
-# ---------------------------------------------------------------- who may act
-
-
-def _is_sysadmin(user: User) -> bool:
-    return user.is_superuser or any(a.role == StaffRole.SYSADMIN for a in user.roles.all())
-
-
-def _staff(user: User | None) -> TypeGuard[User]:
-    return bool(user is not None and user.is_authenticated and user.is_staff_member)
-
-
-def may_revoke(user: User | None, licence: ELicence) -> bool:
-    """Staff of the issuing department (reviewers, lead), or a system administrator."""
-    if not _staff(user):
-        return False
-    return _is_sysadmin(user) or licence.department_id in departments_of(user)
-
-
-def may_choose_delivery(user: User | None, case: Case) -> bool:
-    """The applicant, or window staff of the region for a case filed at the window (帮办代办)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.pk == case.applicant_id:
-        return True
-    return case.channel == Channel.WINDOW and is_window_staff_for(user, case)
-
-
-def may_deliver(user: User | None, case: Case) -> bool:
-    return _staff(user) and can(user, "result.deliver", case.region)
-
-
-def may_archive(user: User | None, case: Case) -> bool:
-    """The window (and system administrators) of the region, or LEAD staff of the case's lead department."""
-    if not (_staff(user) and can(user, "result.archive", case.region)):
-        return False
-    if can(user, "case.review", case.region):  # WINDOW or SYSADMIN there
-        return True
-    lead = case.one_thing.lead_department_id
-    return lead is not None and lead in departments_of(user, {StaffRole.LEAD})
 
 
 # ---------------------------------------------------------------- helpers
@@ -359,7 +315,7 @@ def do_revoke_licence(licence: ELicence, reason: str, *, acting_user: User, ip: 
     """注销: staff of the issuing department or a system administrator, with the reason."""
     case = _lock(licence.case)
     licence = ELicence.objects.select_for_update(of=("self",)).order_by().select_related("item").get(pk=licence.pk)
-    if not may_revoke(acting_user, licence):
+    if not may(acting_user, "licence.revoke", licence):
         raise UserFacingError(_("Only staff of the issuing department can revoke this licence."))
     if CaseAction.REVOKE_LICENCE not in rules.LICENCE_ALLOWED_ACTIONS[licence.status]:
         raise ConflictError(
@@ -519,7 +475,7 @@ def do_choose_delivery(
     """统一领取 / 分别领取, and window, post or download: until the first delivery is recorded. Choosing what is
     already chosen changes nothing (no event)."""
     case = _lock(case)
-    if not may_choose_delivery(acting_user, case):
+    if not may(acting_user, "case.change_application", case):
         raise UserFacingError(_("Only the applicant can choose how to receive the results."))
     rules.check_allowed(case.status, CaseAction.CHOOSE_DELIVERY)
     if Delivery.objects.filter(case=case).exists():
@@ -682,7 +638,7 @@ def do_record_delivery(
 ) -> Delivery:
     """送达 by the certificate window: hand over, post (tracking number) or release results, with the proof."""
     case = _lock(case)
-    if not may_deliver(acting_user, case):
+    if not may(acting_user, "result.deliver", case):
         raise UserFacingError(_("Only the certificate window of this region can record deliveries."))
     rules.check_allowed(case.status, CaseAction.DELIVER)
     all_items = list(case.items.select_for_update().order_by("order", "id").select_related("department"))
@@ -780,7 +736,7 @@ def do_record_delivery(
 def do_archive_case(case: Case, note: str = "", *, acting_user: User, ip: str | None = None) -> ArchiveRecord:
     """归档 once the case has ended and every result is delivered; the lead department keeps the originals."""
     case = _lock(case)
-    if not may_archive(acting_user, case):
+    if not may(acting_user, "result.archive", case):
         raise UserFacingError(_("Only the lead department or the window of this region can archive the case."))
     rules.check_allowed(case.status, CaseAction.ARCHIVE)
     existing = ArchiveRecord.objects.filter(case=case).select_related("archived_by").first()

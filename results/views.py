@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import regions_for
+from accounts.permissions import holds, may
 from cases import queries as case_queries
 from cases.choices import CaseAction
 from cases.models import Case, CaseItem
@@ -118,7 +118,7 @@ def _delivery_context(request: HttpRequest, case: Case, form: DeliveryChoiceForm
         "ready": services.ready_for_delivery(case),
         "deliveries": deliveries,
         "licences": list(ELicence.objects.filter(case=case).select_related("item")),
-        "may_choose": services.may_choose_delivery(request.user, case)
+        "may_choose": may(request.user, "case.change_application", case)
         and rules.is_allowed(case.status, CaseAction.CHOOSE_DELIVERY)
         and not started,
         "started": started,
@@ -185,8 +185,8 @@ def _window_user(request: HttpRequest):
     user = request.user
     if not (user.is_authenticated and user.is_staff_member):
         raise Http404
-    may_deliver = regions_for(user, "result.deliver") != []
-    may_archive = regions_for(user, "result.archive") != []
+    may_deliver = holds(user, "result.deliver")
+    may_archive = holds(user, "result.archive")
     if not (may_deliver or may_archive):
         raise Http404
     return user, may_deliver, may_archive
@@ -237,7 +237,7 @@ def _archive_rows(user) -> list[dict]:
         items = list(case.items.all())
         if any(i.status in rules.DELIVERABLE_ITEM_STATUSES and i.pk not in delivered for i in items):
             continue
-        if services.may_archive(user, case):
+        if may(user, "result.archive", case):
             rows.append({"case": case, "items": items, "form": ArchiveForm(prefix=f"a{case.pk}")})
     return rows
 

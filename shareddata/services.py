@@ -74,7 +74,7 @@ class PrefilledValue:
 
     @property
     def source_label(self) -> str:
-        return PrefillSource(self.source).label
+        return str(PrefillSource(self.source).label)
 
 
 # ---------------------------------------------------------------- reading
@@ -119,7 +119,7 @@ def account_values(user: User, keys: Iterable[str]) -> dict[str, PrefilledValue]
     """The identity the account holds, for the keys asked (ACCOUNT_IDENTITY)."""
     wanted = set(keys)
     found = {}
-    for key, (attribute, locked) in ACCOUNT_IDENTITY.get(user.kind, {}).items():
+    for key, (attribute, locked) in ACCOUNT_IDENTITY.get(AccountKind(user.kind), {}).items():
         value = str(getattr(user, attribute, "") or "").strip()
         if key in wanted and value:
             found[key] = PrefilledValue(value, PrefillSource.ACCOUNT, authoritative=locked)
@@ -286,7 +286,7 @@ def party_values(user: User, keys: Iterable[str], one_thing_code: str) -> dict[s
         or {},
     }
     for key, element in elements.items():
-        value = records.get(element.source, {}).get("applicant." + key.split(".", 1)[1], "")
+        value = records.get(ConsentScope(element.source), {}).get("applicant." + key.split(".", 1)[1], "")
         if value and key not in found:
             found[key] = PrefilledValue(str(value), PrefillSource.PARTY, authoritative=element.authoritative)
     return found

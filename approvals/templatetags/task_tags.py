@@ -4,9 +4,8 @@ It reads the user's role assignments through `user.roles.all()`, so a page that 
 does) pays no query for it; elsewhere it costs one."""
 
 from django import template
-from django.db.models import prefetch_related_objects
 
-from accounts.permissions import ACTION_ROLES
+from accounts.permissions import holds
 
 register = template.Library()
 
@@ -16,5 +15,4 @@ def may_view_tasks(user) -> bool:
     """Whether the user holds a role allowed to view the departments' tasks (task.view)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff_member", False):
         return False
-    prefetch_related_objects([user], "roles")  # once per request: the other nav filters reuse it
-    return user.is_superuser or any(a.role in ACTION_ROLES["task.view"] for a in user.roles.all())
+    return holds(user, "task.view")

@@ -2,7 +2,7 @@
 
 from django import template
 
-from accounts.permissions import regions_for
+from accounts.permissions import holds
 
 register = template.Library()
 
@@ -12,5 +12,4 @@ def may_review_cases(user) -> bool:
     """Whether the user holds a role allowed to review cases (case.review) in some region."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff_member", False):
         return False
-    regions = regions_for(user, "case.review")
-    return regions is None or bool(regions)
+    return holds(user, "case.review")

@@ -34,9 +34,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import permissions
 from accounts.choices import AccountKind
 from accounts.models import User
-from accounts.permissions import region_codes_for, regions_for
+from accounts.permissions import holds, may
 from catalog import queries as catalog_queries
 from catalog.choices import OneThingStatus
 from catalog.models import MaterialType, OneThing
@@ -57,7 +58,6 @@ from oneform.services import (
     do_save_draft,
     effective_values,
     find_draft,
-    may_act_for_applicant,
     merge_form,
     settled_by,
     validate_values,
@@ -116,7 +116,7 @@ def _walk_in_applicant(request: HttpRequest, staff: User, token: str, code: str)
 
 def _may_somewhere(user: User, action: str) -> bool:
     """Whether the user may perform `action` in some region (one query: the roles, not the regions below)."""
-    return regions_for(user, action) != []
+    return holds(user, action)
 
 
 def _staff(request: HttpRequest, action: str) -> User:
@@ -408,10 +408,7 @@ def _post_scan(request: HttpRequest, case: Case, user: User) -> HttpResponse:
 def _walk_in_one_things(user: User) -> list[OneThing]:
     """Published one-things of the regions where the staff member files walk-ins (the catalog's public door)."""
     one_things = catalog_queries.public_one_things().filter(status=OneThingStatus.PUBLISHED)
-    codes = region_codes_for(user, "case.file_walk_in")
-    if codes is not None:
-        one_things = one_things.filter(region__code__in=codes)
-    return list(one_things.order_by("region__code", "name"))
+    return list(permissions.restrict(user, "case.file_walk_in", one_things).order_by("region__code", "name"))
 
 
 @login_required
@@ -496,7 +493,7 @@ class Intake:
 def _intake(request: HttpRequest, token: str, code: str) -> Intake:
     staff = _staff(request, "case.file_walk_in")
     one_thing = guidance_queries.get_guide_one_thing(code)
-    if not may_act_for_applicant(staff, one_thing):
+    if not may(staff, "case.file_walk_in", one_thing):
         raise Http404
     applicant = _walk_in_applicant(request, staff, token, code)
     draft = find_draft(applicant, one_thing, ApplicationDraft.WINDOW)  # never the applicant's own online draft

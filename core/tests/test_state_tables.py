@@ -11,6 +11,7 @@ import pytest
 
 from approvals.rules import INSPECTION
 from cases.rules import CASE, ITEM, MATERIAL
+from catalog.rules import ONE_THING
 from core.statemachine import StateMachine, UnlistedTransition
 from documents.rules import DOCUMENT
 from results.rules import LICENCE
@@ -78,6 +79,14 @@ EXPECTED = {
     "licence": {
         "revoke_licence": "valid -> revoked",
     },
+    "one_thing": {
+        "edit": "listed draft -> =",
+        "publish": "listed draft -> published",
+        "retire": "listed published -> retired",
+        "new_version": "published retired -> =",
+        "delete_draft": "draft -> =",
+        "supersede": "published -> superseded",
+    },
 }
 SYSTEM = {  # the platform's own actions: never offered to a person
     "case": {"distribute", "release_deferral", "clock_warning", "clock_overdue", "issue_licence", "results_ready",
@@ -87,8 +96,9 @@ SYSTEM = {  # the platform's own actions: never offered to a person
     "inspection": set(),
     "document": {"supersede_document"},
     "licence": set(),
+    "one_thing": {"supersede"},
 }  # fmt: skip
-MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE]
+MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING]
 
 
 def written_out(machine: StateMachine) -> dict[str, tuple[set[str], set[str]]]:
@@ -140,7 +150,15 @@ def test_a_status_changed_behind_the_tables_back_is_caught(user_named):
     case.save(update_fields=["status"])
 
 
-SERVICE_MODULES = ["cases/services.py", "approvals/services.py", "results/services.py", "documents/services.py"]
+SERVICE_MODULES = [
+    "cases/services.py",
+    "approvals/services.py",
+    "results/services.py",
+    "documents/services.py",
+    "catalog/services.py",
+    "catalog/excel.py",
+    "catalog/loading.py",
+]
 
 
 @pytest.mark.parametrize("path", SERVICE_MODULES)

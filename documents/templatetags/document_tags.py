@@ -7,12 +7,13 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from accounts.permissions import may
 from cases.models import Case, CaseItem
 
 from ..choices import DocumentKind, DocumentStatus
 from ..forms import RevokeForm
 from ..models import CaseDocument
-from ..services import Source, item_sources, revocation_rule, sources_of
+from ..services import Source, item_sources, revocation_action, sources_of
 
 register = template.Library()
 
@@ -33,13 +34,18 @@ def _links(context: template.Context, case: Case, sources: list[Source]) -> dict
     request = context.get("request")
     user = getattr(request, "user", None)
     issued = {(d.kind, d.source_key): d for d in CaseDocument.objects.filter(case=case).select_related("item")}
-    may_revoke = revocation_rule(user, case) if issued else None  # rights read once, and only when needed
     links = []
     for s in sources:
         document = issued.get((s.kind, s.key))
         if document is None:  # issued by the change that created its source; data from before: issue_documents
             continue
-        revocable = bool(document and document.status != DocumentStatus.REVOKED and may_revoke(document))
+        if document is not None:
+            document.case = case
+        revocable = bool(
+            document
+            and document.status != DocumentStatus.REVOKED
+            and may(user, revocation_action(document), document)  # the user's rights read once per request
+        )
         links.append(
             {
                 "title": DocumentKind(s.kind).label,

@@ -10,8 +10,9 @@ class ApprovalsConfig(AppConfig):
     def ready(self) -> None:
         from cases import services as case_services
         from core.statemachine import register
+        from notifications.links import register_case_links
 
-        from . import rules, services
+        from . import links, rules, services
         from .models import JointInspection
 
         register(JointInspection, "status", rules.INSPECTION)
@@ -20,3 +21,4 @@ class ApprovalsConfig(AppConfig):
             case_services.ON_DISTRIBUTED.append(services.on_case_distributed)
         if services.on_case_withdrawn not in case_services.ON_WITHDRAWN:
             case_services.ON_WITHDRAWN.append(services.on_case_withdrawn)
+        register_case_links(30, links.task_links)

@@ -9,10 +9,13 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from core.statemachine import register
+        from notifications.links import register_case_links
 
-        from . import rules
+        from . import links, rules
         from .models import Case, CaseItem, CaseMaterial
 
         register(Case, "status", rules.CASE)
         register(CaseItem, "status", rules.ITEM)
         register(CaseMaterial, "state", rules.MATERIAL)
+        register_case_links(10, links.window_links)
+        register_case_links(20, links.case_page_links)

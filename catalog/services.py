@@ -6,6 +6,7 @@ Each is atomic and writes its CatalogChange (who, when, what, why, before/after)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -41,6 +42,30 @@ ACTION_LABELS = {
     "override_item": "本地调整事项",
 }
 ALLOWED_ACTIONS = rules.ALLOWED_ACTIONS  # state -> what catalog staff may do in it (the table, catalog/rules.py)
+
+
+@dataclass(frozen=True)
+class GuideHooks:
+    """What publishing asks of the service guide (办事指南). The guides app sits above the catalog and registers
+    itself (GuidesConfig.ready: register_guide); every call runs in the publishing transaction."""
+
+    check_complete: Callable[[OneThing], None]  # refuses (UserFacingError) a version whose guide lacks elements
+    missing: Callable[[OneThing], list[str]]  # the labels of the required elements a version's guide lacks
+    freeze: Callable[[OneThing], object]  # writes the published version's guide snapshot, once
+    ensure: Callable[[OneThing], None]  # a published version without its snapshot gets one
+
+
+_GUIDE: list[GuideHooks] = []
+
+
+def register_guide(hooks: GuideHooks) -> None:
+    _GUIDE[:] = [hooks]
+
+
+def guide() -> GuideHooks:
+    if not _GUIDE:
+        raise RuntimeError("the guides app is not installed: nothing freezes a published version's guide")
+    return _GUIDE[0]
 
 
 def check_action(one_thing: OneThing, action: str) -> None:
@@ -243,10 +268,8 @@ def do_publish_one_thing(
     cycle = prerequisite_cycle(one_thing)
     if cycle:
         raise UserFacingError(_("Prerequisites form a cycle: %(cycle)s") % {"cycle": " → ".join(cycle)})
-    from guides.services import check_guide_complete, do_write_guide_snapshot  # guides builds on the catalog
-
     if require_complete_guide:
-        check_guide_complete(one_thing)
+        guide().check_complete(one_thing)
     before_status = one_thing.status
     previous = list(
         OneThing.objects.order_by()
@@ -269,7 +292,7 @@ def do_publish_one_thing(
     one_thing.published_at = timezone.now()
     one_thing.specification = assess_specification(one_thing)
     one_thing.save()
-    do_write_guide_snapshot(one_thing)
+    guide().freeze(one_thing)
     record_change(
         one_thing,
         "publish",
@@ -777,17 +800,15 @@ def do_load_one_thing(
     - the latest version retired: left retired — a person retired it; a new version from it is theirs to start;
     - a draft exists (someone is editing the next version): ConflictError, so the load writes nothing.
     """
-    from guides.services import do_write_guide_snapshot, ensure_guide_snapshot  # guides builds on the catalog
-
     versions = list(OneThing.objects.select_for_update(of=("self",)).filter(code=code).order_by("-version"))
     seeded = next((v for v in versions if v.source_hash), None)
     if seeded is not None and seeded.source_hash == source_hash:
-        ensure_guide_snapshot(seeded)
+        guide().ensure(seeded)
         return seeded, LOAD_UNCHANGED
     if not versions:
         one_thing = create_one_thing(build_plan(), status=OneThingStatus.PUBLISHED)
         if one_thing.status == OneThingStatus.PUBLISHED:
-            do_write_guide_snapshot(one_thing)
+            guide().freeze(one_thing)
         record_change(one_thing, "load", acting_user=acting_user, reason=reason, after=snapshot(one_thing))
         return one_thing, LOAD_CREATED
     current = versions[0]

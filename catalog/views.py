@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import holds, may, regions_for
 from core.errors import UserFacingError, ValidationReport
-from guides.elements import missing_elements as guide_missing_elements
 from regions.models import Region
 
 from . import changelog, queries, services
@@ -125,7 +124,7 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_publish": may(request.user, "catalog.publish", one_thing),
             "reason_form": ReasonForm(),
             "all_versions": OneThing.objects.filter(code=one_thing.code).order_by("-version"),
-            "guide_missing": guide_missing_elements(one_thing)
+            "guide_missing": services.guide().missing(one_thing)
             if "publish" in services.ALLOWED_ACTIONS[one_thing.status]
             else None,
         }

@@ -10,40 +10,45 @@ address under settings.PUBLIC_URL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import User
-from accounts.permissions import holds
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ADDRESS = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+|(?<![\w/.:])/[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.~-]+)*/?")
 
 
+# (order, linker): each app whose pages show a case registers the pages it offers (in its AppConfig.ready); a linker
+# gets the reader and the numbers still without a link and answers number -> address for those the reader may open.
+# Asked in order: the window's review page (cases, 10), the case page (cases, 20), the task (approvals, 30).
+CaseLinker = Callable[["User", set[str]], dict[str, str]]
+LINKERS: list[tuple[int, CaseLinker]] = []
+
+
+def register_case_links(order: int, linker: CaseLinker) -> None:
+    if all(existing is not linker for _, existing in LINKERS):
+        LINKERS.append((order, linker))
+        LINKERS.sort(key=lambda entry: entry[0])
+
+
 def case_links(user: User, numbers: Iterable[str]) -> dict[str, str]:
     """Case number -> the address of the page of that case the user may open (numbers they may not: left out)."""
-    from approvals.queries import restrict_items
-    from cases.queries import restrict
-
-    numbers = {n for n in numbers if n}
-    if not numbers or not user.is_authenticated:
+    rest = {n for n in numbers if n}
+    if not rest or not user.is_authenticated:
         return {}
     links: dict[str, str] = {}
-    if user.is_staff_member and holds(user, "case.review"):
-        for number in restrict(user, "case.review").filter(number__in=numbers).values_list("number", flat=True):
-            links[number] = reverse("window:case", args=[number])
-    rest = numbers - set(links)
-    if rest:
-        for number in restrict(user, "case.view").filter(number__in=rest).values_list("number", flat=True):
-            links[number] = reverse("cases:detail", args=[number])
-    rest = numbers - set(links)
-    if rest and user.is_staff_member:
-        tasks = restrict_items(user).filter(case__number__in=rest).order_by("case__number", "id")
-        for number, pk in tasks.values_list("case__number", "pk"):
-            links.setdefault(number, reverse("approvals:task", args=[pk]))
+    for _order, linker in LINKERS:
+        if not rest:
+            break
+        found = linker(user, rest)
+        links.update(found)
+        rest -= set(found)
     return links
 
 

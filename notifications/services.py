@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
 from core.validators import normalize_mobile
 
 from .choices import Channel, MessageStatus
 from .models import Message
 from .senders import get_sender
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger("yijian.outbox")
 

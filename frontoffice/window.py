@@ -38,6 +38,18 @@ from accounts import permissions
 from accounts.choices import AccountKind
 from accounts.models import User
 from accounts.permissions import holds, may
+from cases import rules, services
+from cases.choices import OPEN_CASE_STATUSES, CaseAction, CaseStatus, Channel, MaterialState, PointKind
+from cases.models import Case, CaseEvent, CaseMaterial, CorrectionNotice
+from cases.queries import get_case, restrict
+from cases.walk_in import (
+    WalkInIdentity,
+    WalkInRefused,
+    do_note_walk_in_account,
+    do_record_walk_in_opened,
+    do_register_walk_in_applicant,
+)
+from cases.window_forms import WalkInApplicantForm, point_token, read_correction, read_deferrals
 from catalog import queries as catalog_queries
 from catalog.choices import OneThingStatus
 from catalog.models import MaterialType, OneThing
@@ -66,19 +78,6 @@ from results.forms import choose_delivery_from, filing_delivery_form
 from results.services import FieldErrors
 from shareddata.services import PrefilledValue, prefill_for
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
-
-from .. import rules, services
-from ..choices import OPEN_CASE_STATUSES, CaseAction, CaseStatus, Channel, MaterialState, PointKind
-from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice
-from ..queries import get_case, restrict
-from ..walk_in import (
-    WalkInIdentity,
-    WalkInRefused,
-    do_note_walk_in_account,
-    do_record_walk_in_opened,
-    do_register_walk_in_applicant,
-)
-from ..window_forms import WalkInApplicantForm, point_token, read_correction, read_deferrals
 
 QUEUE_LIMIT = 100  # rows per queue; a hall's day is far below this
 RECENT_LIMIT = 10

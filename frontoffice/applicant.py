@@ -23,6 +23,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import queries, rules, services
+from cases.choices import CaseAction, CaseStatus, ItemStatus, MaterialState, PointKind
+from cases.forms import FileForm, SubmitForm, WithdrawForm, new_submission_key
+from cases.models import Case, CaseEvent, CaseMaterial, CorrectionNotice, SupplementAnswer
 from core.errors import UserFacingError
 from core.http import client_ip, private_file_headers
 from guidance import queries as guidance_queries
@@ -31,11 +35,6 @@ from materials.choices import ACCEPTED_TYPES
 from materials.filecheck import download_name
 from oneform.models import ApplicationDraft
 from oneform.services import MergedField, find_draft, validate_values
-
-from .. import queries, rules, services
-from ..choices import CaseAction, CaseStatus, ItemStatus, MaterialState, PointKind
-from ..forms import FileForm, SubmitForm, WithdrawForm, new_submission_key
-from ..models import Case, CaseEvent, CaseMaterial, CorrectionNotice, SupplementAnswer
 
 # ---------------------------------------------------------------- helpers
 

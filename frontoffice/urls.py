@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applicant as views
+from . import applicant as views
 
 app_name = "cases"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import window as views
+from . import window as views
 
 app_name = "window"
 

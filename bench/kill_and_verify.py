@@ -827,7 +827,8 @@ class Checks:
     def results(self, case, items, events) -> None:
         """One e-licence (and its event) per approved item whose result is a licence; ready results announced."""
         from cases.choices import CaseAction, ItemStatus
-        from results.services import issues_licence, ready_for_delivery
+        from results.queries import ready_for_delivery
+        from results.services import issues_licence
 
         for item in items:
             should = int(item.status == ItemStatus.APPROVED and issues_licence(item))

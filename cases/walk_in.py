@@ -32,9 +32,10 @@ from catalog.models import OneThing
 from core.errors import UserFacingError
 from core.validators import normalize_credit_code, normalize_id_number, normalize_mobile
 
+from .actions.common import _actor
 from .choices import CaseAction
+from .kernel import record_event
 from .models import Case, CaseEvent
-from .services import _actor, record_event
 
 logger = logging.getLogger("yijian.cases.walk_in")
 

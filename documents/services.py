@@ -68,7 +68,7 @@ from core.codes import CODE_LENGTH, code_matches, normalize_code, signed_code
 from core.errors import ConflictError, UserFacingError
 from core.qr import public_url
 from results.models import Delivery
-from results.services import mask_identity, mask_name
+from results.queries import mask_identity, mask_name
 
 from .choices import CENTRE_KINDS, NUMBER_PREFIX, DocumentKind, DocumentStatus, DocumentVerification
 from .models import CaseDocument

@@ -321,7 +321,7 @@ def _render_case(request: HttpRequest, case: Case, posted: ReviewForms | None = 
         "correction_error": posted.correction_errors.get("", ""),
         "deferral_error": posted.deferral_errors.get("", ""),
         "receipt_url": _try_reverse("cases:receipt", case.number) if case.received_at else "",
-        "review_limit": rules.review_limit_for(case.region.code, services._ancestor_codes(case.region)),
+        "review_limit": services.review_limit_of(case.region),
         "scan_limit_hours": rules.SCAN_LIMIT_HOURS,
         "accept": ",".join(sorted(ACCEPTED_TYPES.values())),
         "max_size": human_size(max_upload_bytes()),

@@ -25,7 +25,7 @@ from core.qr import public_url, qr_svg
 
 from .choices import LicenceStatus
 from .models import ELicence
-from .services import mask_identity
+from .queries import mask_identity
 
 DOCUMENT_LANGUAGE = "zh-hans"
 

@@ -43,7 +43,7 @@ def filing_delivery_form(one_thing, values: dict, data=None) -> DeliveryChoiceFo
     """How the applicant wants the results, asked when filing (online or at the window; it can be changed on the
     case page until delivery starts): everything together at the window if offered, and the postal address typed in
     the one form's 送达 section, if it had one. Prefixed "delivery" to sit beside the filing form's own fields."""
-    from .services import methods_offered_by
+    from .queries import methods_offered_by
 
     methods = methods_offered_by(one_thing)
     initial = {

@@ -26,7 +26,7 @@ def tell_applicant_ready(case_pk: int, item_pks: list[int]) -> None:
     """Results are ready: where and how to get them, by the way the applicant chose."""
     from cases.models import Case
 
-    from .services import choice_for
+    from .queries import choice_for
 
     case = Case.objects.select_related("one_thing", "applicant").get(pk=case_pk)
     names = "、".join(case.items.filter(pk__in=item_pks).order_by("order", "id").values_list("name", flat=True))

@@ -39,7 +39,7 @@ from core.http import client_ip
 from core.pdf import pdf_response
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
-from . import documents, rules, services
+from . import documents, queries, rules, services
 from .forms import ArchiveForm, DeliveryChoiceForm, RecordDeliveryForm, VerifyForm
 from .models import Delivery, ELicence
 
@@ -64,7 +64,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid() and (form.cleaned_data["n"] or form.cleaned_data["c"]):
-        result = services.verify(form.cleaned_data["n"], form.cleaned_data["c"])
+        result = queries.verify(form.cleaned_data["n"], form.cleaned_data["c"])
     return render(request, "results/verify.html", {"form": form, "result": result})
 
 
@@ -104,7 +104,7 @@ def licence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _delivery_context(request: HttpRequest, case: Case, form: DeliveryChoiceForm) -> dict:
-    choice = services.choice_for(case)
+    choice = queries.choice_for(case)
     deliveries = list(
         Delivery.objects.filter(case=case).prefetch_related(
             Prefetch("items", queryset=CaseItem.objects.order_by("order", "id"))
@@ -115,7 +115,7 @@ def _delivery_context(request: HttpRequest, case: Case, form: DeliveryChoiceForm
         "case": case,
         "choice": choice,
         "form": form,
-        "ready": services.ready_for_delivery(case),
+        "ready": queries.ready_for_delivery(case),
         "deliveries": deliveries,
         "licences": list(ELicence.objects.filter(case=case).select_related("item")),
         "may_choose": may(request.user, "case.change_application", case)
@@ -129,9 +129,9 @@ def _delivery_context(request: HttpRequest, case: Case, form: DeliveryChoiceForm
 @require_http_methods(["GET", "POST"])
 def delivery(request: HttpRequest, number: str) -> HttpResponse:
     case = case_queries.get_case(request.user, number)
-    methods = services.offered_methods(case)
+    methods = queries.offered_methods(case)
     if request.method == "GET":
-        choice = services.choice_for(case)
+        choice = queries.choice_for(case)
         initial = {"mode": choice.mode, "method": choice.method, "address": choice.address}
         initial |= {"recipient": choice.recipient, "phone": choice.phone}
         if choice.pk is None:  # what the applicant typed in the one form's 送达 section, if it had one
@@ -177,7 +177,7 @@ class ReadyRow:
     since: object
     form: RecordDeliveryForm
     items: list[CaseItem] = field(default_factory=list)
-    due: object = None  # services.delivery_due: same-day delivery for post and download
+    due: object = None  # queries.delivery_due: same-day delivery for post and download
     due_problem: str = ""  # why no due date could be computed (an unconfigured calendar year)
 
 
@@ -203,20 +203,20 @@ def _ready_rows(user, forms: dict[int, RecordDeliveryForm]) -> list[ReadyRow]:
     undelivered = Q(items__status__in=rules.DELIVERABLE_ITEM_STATUSES, items__delivered__isnull=True)
     candidates = case_queries.restrict(user, "result.deliver").filter(undelivered, received_at__isnull=False)
     cases = list(_with_results(candidates.distinct().order_by("id"))[:QUEUE_LIMIT])
-    delivered = services.delivered_item_ids(cases)
+    delivered = queries.delivered_item_ids(cases)
     calendar = WorkingCalendar()
     rows = []
     for case in cases:
         items = list(case.items.all())
-        choice = services.choice_for(case)
-        ready = services.readiness(case, items, delivered, choice)
+        choice = queries.choice_for(case)
+        ready = queries.readiness(case, items, delivered, choice)
         if not ready:
             continue
         initial = {"items": [str(i.pk) for i in ready], "method": choice.method, "recipient_name": choice.recipient}
         form = forms.get(case.pk) or RecordDeliveryForm(ready=ready, initial=initial, prefix=f"c{case.pk}")
-        row = ReadyRow(case, choice, ready, services.ready_since(case, items, ready), form, items)
+        row = ReadyRow(case, choice, ready, queries.ready_since(case, items, ready), form, items)
         try:
-            row.due = services.delivery_due(row.since, choice.method, calendar)
+            row.due = queries.delivery_due(row.since, choice.method, calendar)
         except CalendarNotConfigured as exc:
             row.due_problem = exc.message
         rows.append(row)
@@ -231,7 +231,7 @@ def _archive_rows(user) -> list[dict]:
         status__in=rules.ENDED_CASE_STATUSES, archive__isnull=True
     )
     cases = list(_with_results(cases.order_by("updated_at", "id"))[:QUEUE_LIMIT])
-    delivered = services.delivered_item_ids(cases)
+    delivered = queries.delivered_item_ids(cases)
     rows = []
     for case in cases:
         items = list(case.items.all())
@@ -266,7 +266,7 @@ def window(request: HttpRequest) -> HttpResponse:
 def deliver(request: HttpRequest, number: str) -> HttpResponse:
     _window_user(request)
     case = case_queries.get_case(request.user, number, "result.deliver")
-    ready = services.ready_for_delivery(case)
+    ready = queries.ready_for_delivery(case)
     form = RecordDeliveryForm(request.POST, ready=ready, prefix=f"c{case.pk}")
     if form.is_valid():
         data = form.cleaned_data

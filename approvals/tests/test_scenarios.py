@@ -123,7 +123,8 @@ def test_restaurant_from_receipt_to_partial_completion_across_national_day(
     # delivery: everything together by post (统一领取, only once every item has ended), with the proof
     from results.choices import Verification
     from results.models import ELicence
-    from results.services import do_choose_delivery, do_record_delivery, ready_for_delivery, verify
+    from results.queries import ready_for_delivery, verify
+    from results.services import do_choose_delivery, do_record_delivery
 
     food_licence = ELicence.objects.get(item=food)
     assert verify(food_licence.number, food_licence.verification_code).outcome == Verification.VALID
@@ -197,7 +198,8 @@ def test_newborn_prerequisite_denial_stops_dependants_then_withdrawal(media_root
     ready = case.events.get(action=CaseAction.RESULTS_READY)  # 统一领取: every item has ended now
     assert ready.detail["all"] is True and certificate.pk in ready.detail["items"]
 
-    from results.services import do_record_delivery, ready_for_delivery
+    from results.queries import ready_for_delivery
+    from results.services import do_record_delivery
 
     to_hand_over = ready_for_delivery(case)  # the certificate and the denial letter; nothing for withdrawn items
     assert {i.name for i in to_hand_over} == {certificate.name, hukou.name}

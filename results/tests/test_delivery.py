@@ -11,7 +11,7 @@ from approvals import services as approvals
 from cases.choices import CaseAction, CaseStatus
 from core.errors import ConflictError, UserFacingError
 from notifications.models import Message
-from results import services
+from results import queries, services
 from results.choices import DeliveryMode
 from results.models import ArchiveRecord, Delivery, DeliveryChoice
 
@@ -27,7 +27,7 @@ def approve(case, name: str, **kwargs) -> None:
 
 
 def ready_names(case) -> list[str]:
-    return [i.name for i in services.ready_for_delivery(case)]
+    return [i.name for i in queries.ready_for_delivery(case)]
 
 
 def end_everything(case, capture) -> None:
@@ -51,7 +51,7 @@ def test_unified_delivery_waits_for_every_item(django_capture_on_commit_callback
         accept_all(case)
         approve(case, CHECK, result_number="91410721MA44XJ2R3B")
         approve(case, FOOD, result_number="JY14107210001234")
-    assert services.choice_for(case).mode == DeliveryMode.UNIFIED  # the default: all together at the window
+    assert queries.choice_for(case).mode == DeliveryMode.UNIFIED  # the default: all together at the window
     assert ready_names(case) == []  # fire and signboard still open
     assert ready_messages(case) == []
     assert case.number not in client_for("xinxiang_delivery").get("/results/window/").content.decode()
@@ -142,10 +142,10 @@ def test_post_needs_unified_an_address_and_a_tracking_number(django_capture_on_c
     end_everything(case, django_capture_on_commit_callbacks)
     clerk = user("xinxiang_delivery")
     with pytest.raises(services.FieldErrors) as untracked:
-        services.do_record_delivery(case, services.ready_for_delivery(case), "post", acting_user=clerk)
+        services.do_record_delivery(case, queries.ready_for_delivery(case), "post", acting_user=clerk)
     assert set(untracked.value.errors) == {"tracking_number"}
 
-    ready = services.ready_for_delivery(case)
+    ready = queries.ready_for_delivery(case)
     response = client_for("xinxiang_delivery").post(
         f"/results/window/{case.number}/deliver/",
         {f"c{case.pk}-items": [i.pk for i in ready], f"c{case.pk}-method": "post"},
@@ -161,7 +161,7 @@ def test_post_needs_unified_an_address_and_a_tracking_number(django_capture_on_c
 def test_the_proof_is_recorded_and_passed_to_the_departments(django_capture_on_commit_callbacks):
     case = restaurant_case()
     end_everything(case, django_capture_on_commit_callbacks)
-    ready = services.ready_for_delivery(case)
+    ready = queries.ready_for_delivery(case)
     with at("2026-11-24 09:30"), django_capture_on_commit_callbacks(execute=True):
         delivery = services.do_record_delivery(
             case, ready, "window", recipient_name="赵六", acting_user=user("xinxiang_delivery")
@@ -179,7 +179,7 @@ def test_the_proof_is_recorded_and_passed_to_the_departments(django_capture_on_c
         "xinxiang_rev_housing_construction",
     }
     assert Message.objects.filter(recipient=user("enterprise"), kind="result.delivered").exists()
-    assert services.ready_for_delivery(case) == []
+    assert queries.ready_for_delivery(case) == []
     with pytest.raises(ConflictError):  # delivery started: the choice is settled
         services.do_choose_delivery(case, "separate", "window", acting_user=user("enterprise"))
 
@@ -194,7 +194,7 @@ def test_archive_only_after_the_case_ended_and_was_delivered(django_capture_on_c
         services.do_archive_case(case, acting_user=window)
     assert FOOD in undelivered.value.message
     services.do_record_delivery(
-        case, services.ready_for_delivery(case), "window", recipient_name="赵六", acting_user=user("xinxiang_delivery")
+        case, queries.ready_for_delivery(case), "window", recipient_name="赵六", acting_user=user("xinxiang_delivery")
     )
     for someone in ("enterprise", "xinxiang_rev_fire_rescue", "minquan_window", "xinxiang_delivery"):
         with pytest.raises(UserFacingError):
@@ -210,7 +210,7 @@ def test_archive_only_after_the_case_ended_and_was_delivered(django_capture_on_c
 def test_permissions_another_county_and_applicants(django_capture_on_commit_callbacks, client_for):
     case = restaurant_case()
     end_everything(case, django_capture_on_commit_callbacks)
-    ready = services.ready_for_delivery(case)
+    ready = queries.ready_for_delivery(case)
     data = {
         f"c{case.pk}-items": [i.pk for i in ready],
         f"c{case.pk}-method": "window",
@@ -294,7 +294,7 @@ def test_the_window_list_is_oldest_first_in_a_fixed_number_of_queries(
 def test_delivery_falls_due_the_same_working_day(ready_at, method, due):
     moment = dt.datetime.fromisoformat(ready_at).replace(tzinfo=SHANGHAI)
     expected = dt.datetime.fromisoformat(due).replace(tzinfo=SHANGHAI) if due else None
-    assert services.delivery_due(moment, method) == expected
+    assert queries.delivery_due(moment, method) == expected
 
 
 def test_a_late_posting_is_marked_late_on_the_window_and_in_the_trail(django_capture_on_commit_callbacks, client_for):
@@ -313,7 +313,7 @@ def test_a_late_posting_is_marked_late_on_the_window_and_in_the_trail(django_cap
         page = client_for("xinxiang_delivery").get("/results/window/")
         assert "超期" in page.content.decode()
         services.do_record_delivery(
-            case, services.ready_for_delivery(case), "post", tracking_number="SF1234567890",
+            case, queries.ready_for_delivery(case), "post", tracking_number="SF1234567890",
             acting_user=user("xinxiang_delivery"),
         )  # fmt: skip
     detail = case.events.get(action=CaseAction.DELIVER).detail

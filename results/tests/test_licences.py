@@ -12,7 +12,7 @@ from cases.choices import CaseAction
 from core.errors import ConflictError, UserFacingError
 from guidance.metrics import fullest_answers
 from notifications.models import Message
-from results import services
+from results import queries, services
 from results.choices import LicenceStatus, Verification
 from results.models import ELicence
 
@@ -47,7 +47,7 @@ def test_a_licence_is_issued_on_approval_with_a_verification_code(licensed):
     assert licence.holder_id_number == "91410721MA44XJ2R3B"
     assert licence.valid_until == dt.date(2031, 11, 22)
     assert len(licence.verification_code) == 16 and licence.verification_code.isalnum()
-    assert licence.verification_code == services.verification_code(licence)
+    assert licence.verification_code == queries.verification_code(licence)
     assert licence.status == LicenceStatus.VALID
     assert not ELicence.objects.filter(item=item(licensed, CHECK)).exists()  # result kind "other": no licence
     assert licensed.events.filter(action=CaseAction.ISSUE_LICENCE, item=licence.item).exists()
@@ -65,22 +65,22 @@ def test_a_number_is_generated_when_the_department_gave_none(licensed, django_ca
 def test_verify_genuine_altered_revoked_and_expired(licensed):
     licence = ELicence.objects.get(item=item(licensed, FOOD))
     number, code = licence.number, licence.verification_code
-    assert services.verify(number, code).outcome == Verification.VALID
-    assert services.verify(number, f" {code.lower()[:8]}-{code.lower()[8:]} ").outcome == Verification.VALID  # as typed
+    assert queries.verify(number, code).outcome == Verification.VALID
+    assert queries.verify(number, f" {code.lower()[:8]}-{code.lower()[8:]} ").outcome == Verification.VALID  # as typed
     altered = ("A" if code[0] != "A" else "B") + code[1:]
-    assert services.verify(number, altered).outcome == Verification.NOT_GENUINE
-    assert services.verify(number[:-1] + "5", code).outcome == Verification.NOT_GENUINE
-    assert services.verify("NO-SUCH-NUMBER", code).outcome == Verification.NOT_GENUINE
-    assert services.verify(number, "").outcome == Verification.NOT_GENUINE
-    assert services.verify(number, code, today=dt.date(2031, 11, 23)).outcome == Verification.EXPIRED
+    assert queries.verify(number, altered).outcome == Verification.NOT_GENUINE
+    assert queries.verify(number[:-1] + "5", code).outcome == Verification.NOT_GENUINE
+    assert queries.verify("NO-SUCH-NUMBER", code).outcome == Verification.NOT_GENUINE
+    assert queries.verify(number, "").outcome == Verification.NOT_GENUINE
+    assert queries.verify(number, code, today=dt.date(2031, 11, 23)).outcome == Verification.EXPIRED
 
     ELicence.objects.filter(pk=licence.pk).update(valid_until=dt.date(2099, 1, 1))  # the row changed behind our back
-    assert services.verify(number, code).outcome == Verification.NOT_GENUINE
+    assert queries.verify(number, code).outcome == Verification.NOT_GENUINE
     ELicence.objects.filter(pk=licence.pk).update(valid_until=dt.date(2031, 11, 22))
 
     with at("2026-12-01 10:00"):
         services.do_revoke_licence(licence, "经营场所已注销", acting_user=user("xinxiang_rev_market"))
-    result = services.verify(number, code)
+    result = queries.verify(number, code)
     assert result.outcome == Verification.REVOKED and result.genuine
 
 

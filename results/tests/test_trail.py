@@ -17,7 +17,7 @@ from catalog.models import CatalogChange
 from core import trail
 from materials.models import UploadEvent
 from oneform.models import DraftEvent
-from results import services
+from results import queries, services
 from results.choices import LicenceStatus, Verification
 from results.models import ELicence
 from shareddata import services as shareddata
@@ -116,16 +116,16 @@ def test_sealing_existing_rows_matches_what_verify_expects(licensed):
 
 def test_a_licence_whose_holder_name_was_changed_fails_verification(licensed):
     licence = ELicence.objects.get(item=item(licensed, FOOD))
-    assert services.verify(licence.number, licence.verification_code).outcome == Verification.VALID
+    assert queries.verify(licence.number, licence.verification_code).outcome == Verification.VALID
     ELicence.objects.filter(pk=licence.pk).update(holder_name="另一家餐饮有限公司")
-    assert services.verify(licence.number, licence.verification_code).outcome == Verification.NOT_GENUINE
+    assert queries.verify(licence.number, licence.verification_code).outcome == Verification.NOT_GENUINE
 
 
 def test_a_revoked_licence_stays_revoked_when_its_status_column_is_reset(licensed):
     licence = ELicence.objects.get(item=item(licensed, FOOD))
     services.do_revoke_licence(licence, "经营场所已注销", acting_user=user("xinxiang_rev_market"))
     ELicence.objects.filter(pk=licence.pk).update(status=LicenceStatus.VALID, revoked_at=None)
-    result = services.verify(licence.number, licence.verification_code)
+    result = queries.verify(licence.number, licence.verification_code)
     assert result.outcome == Verification.REVOKED and result.revoked_at is not None
     assert "all chains intact" in verify_trail()  # the revocation is a chained event
 
@@ -133,6 +133,6 @@ def test_a_revoked_licence_stays_revoked_when_its_status_column_is_reset(license
 def test_a_legacy_licence_code_still_verifies(licensed):
     licence = ELicence.objects.get(item=item(licensed, FOOD))
     licence.code_version = 1
-    licence.verification_code = services.verification_code(licence)
+    licence.verification_code = queries.verification_code(licence)
     licence.save()
-    assert services.verify(licence.number, licence.verification_code).outcome == Verification.VALID
+    assert queries.verify(licence.number, licence.verification_code).outcome == Verification.VALID

@@ -19,6 +19,20 @@ def run_tasks_at_once():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """What a process keeps (the published guides, the working calendar) starts empty in every test: a test's
+    rows are rolled back after it, and SQLite hands their ids out again."""
+    from guidance.queries import forget_guides
+    from workcalendar.services import forget_calendar
+
+    forget_guides()
+    forget_calendar(after_commit=False)
+    yield
+    forget_guides()
+    forget_calendar(after_commit=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def pdf_cache_of_the_session(tmp_path_factory):
     """Cached PDFs (core.pdf.html_to_pdf_cached) go to a directory of this test session, never the working tree's;

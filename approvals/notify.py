@@ -22,11 +22,8 @@ def _tell(case, kind: str, subject: str, body: str) -> None:
     tell(case.applicant, kind=kind, subject=subject, body=body, link=link, case_number=case.number)
 
 
-def tell_applicant(case_pk: int, kind: str, item_pk: int | None) -> None:
-    from cases.models import Case, CaseItem
-
-    case = Case.objects.select_related("one_thing", "applicant").get(pk=case_pk)
-    item = CaseItem.objects.get(pk=item_pk) if item_pk else None
+def tell_applicant(case, kind: str, item=None) -> None:
+    """The applicant's notice of an item change (the locked case and item of the action, read once)."""
     name = item.name if item else case.one_thing.name
     texts = {
         "item.accepted": _("Case %(number)s: “%(item)s” was accepted; the time limit has started."),

@@ -73,13 +73,14 @@ def _check_decider(user: User | None, item: CaseItem) -> None:
 
 
 def _lock(item: CaseItem) -> tuple[Case, CaseItem]:
-    case = lock_case(item.case_id, related=("region",))
+    case = lock_case(item.case_id, related=("region", "one_thing", "applicant"))
     item = (
         CaseItem.objects.select_for_update(of=("self",))
         .order_by()
         .select_related("department", "decided_by")
         .get(pk=item.pk)
     )
+    item.case = case  # the locked row, read once: what the action calls reads it from here
     return case, item
 
 
@@ -130,8 +131,7 @@ def _refresh_case_status(case: Case, actor: Actor) -> None:
 def _tell(case: Case, kind: str, item: CaseItem | None = None) -> None:
     from . import notify
 
-    item_pk = item.pk if item is not None else None
-    notify.tell_applicant(case.pk, kind, item_pk)  # in the change's transaction: the outbox row is part of it
+    notify.tell_applicant(case, kind, item)  # in the change's transaction: the outbox row is part of it
 
 
 def _text(value: str) -> str:

@@ -159,7 +159,7 @@ class ChainedEvent(models.Model):
             return
         model = type(self)._meta.concrete_model
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=using, savepoint=False):  # the change's own transaction: no savepoint
             _lock_chain(model, using)
             self.prev_hash = last_hash(model, using)
             self.hash = hash_of(self, fields_of(model), self.prev_hash)

@@ -398,6 +398,10 @@ ISSUING_ACTIONS = frozenset(
         CaseAction.DELIVER,  # 送达凭证
     }
 )
+# The item's own changes: only that item's documents can arise from them (item_sources), so only they are read.
+ITEM_ISSUING_ACTIONS = frozenset(
+    {CaseAction.ACCEPT_ITEM, CaseAction.PRE_REVIEW_ITEM, CaseAction.REFUSE_ITEM, CaseAction.DENY_ITEM}
+)
 # The changes that can end a document's currency (the supersession table in the module doc); other events (clock
 # scans, notes, decisions) leave the stored statuses alone, so they cost no document query.
 SUPERSEDING_ACTIONS = frozenset(
@@ -415,7 +419,9 @@ SUPERSEDING_ACTIONS = frozenset(
 def on_case_event(event: CaseEvent) -> None:
     """cases.services.ON_EVENT: in the transaction of the change, issue the documents it created and store the
     supersession of those it ended. A GET never issues or changes a document."""
-    if event.action in ISSUING_ACTIONS:
+    if event.action in ITEM_ISSUING_ACTIONS and event.item is not None:
+        issue_item_documents(event.case, event.item, acting_user=event.actor, ip=event.ip, at=event.at)
+    elif event.action in ISSUING_ACTIONS:
         issue_documents(event.case, acting_user=event.actor, ip=event.ip, at=event.at)
     if event.action not in SUPERSEDING_ACTIONS:
         return
@@ -434,6 +440,15 @@ def issue_documents(
     by their change)."""
     issued = set(CaseDocument.objects.filter(case=case).values_list("kind", "source_key"))
     return [_create(s, acting_user, ip, at) for s in sources_of(case) if (s.kind, s.key) not in issued]
+
+
+def issue_item_documents(
+    case: Case, item: CaseItem, *, acting_user: User | None, ip: str | None = None, at: dt.datetime | None = None
+) -> list[CaseDocument]:
+    """issue_documents for the documents of one item (its acceptance notice, refusal, denial): what its own change
+    can have created."""
+    issued = set(CaseDocument.objects.filter(case=case, item=item).values_list("kind", "source_key"))
+    return [_create(s, acting_user, ip, at) for s in item_sources(item, case) if (s.kind, s.key) not in issued]
 
 
 def issue_document(source: Source, *, acting_user: User | None, ip: str | None = None) -> CaseDocument:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("yijian.outbox")
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the change's transaction: it fails with the change, never alone
 def do_queue_message(
     *,
     recipient: User | None = None,

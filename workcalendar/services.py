@@ -16,6 +16,7 @@ Datetimes go in aware and come out aware in the current time zone (settings.TIME
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
@@ -99,12 +100,35 @@ def library_years() -> range:
     return range(years[0], years[-1] + 1)
 
 
+# The administrator's days and years, read once per process (issue 13) and read again when they change here
+# (forget_calendar, on every save and delete of a CalendarDay or CalendarYear: WorkCalendarConfig.ready) or, for
+# changes made by another process, after settings.WORKCALENDAR_CACHE_SECONDS.
+_LOADED: dict[str, tuple[float, dict[dt.date, bool], frozenset[int]]] = {}
+
+
+def forget_calendar(*args, after_commit: bool = True, **kwargs) -> None:
+    """Read the calendar again: now, and once more after the change commits (a read in between would keep the
+    days as they were before it)."""
+    _LOADED.clear()
+    if after_commit:
+        transaction.on_commit(_LOADED.clear)
+
+
+def _calendar_data() -> tuple[dict[dt.date, bool], frozenset[int]]:
+    loaded = _LOADED.get("data")
+    now = time.monotonic()
+    if loaded is None or now - loaded[0] > getattr(settings, "WORKCALENDAR_CACHE_SECONDS", 60):
+        overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+        loaded = _LOADED["data"] = (now, overrides, years)
+    return loaded[1], loaded[2]
+
+
 class WorkingCalendar:
-    """Answers "is this a working day" for one computation; loads the overrides once."""
+    """Answers "is this a working day"; the overrides are the process's (_calendar_data), never changed here."""
 
     def __init__(self, office_hours: Iterable | None = None) -> None:
-        self.overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
-        self.configured_years = set(CalendarYear.objects.values_list("year", flat=True))
+        self.overrides, self.configured_years = _calendar_data()
         self.known_years = library_years()
         self._office_hours = office_hours
 

@@ -142,9 +142,9 @@ def test_the_workbench_costs_the_same_queries_however_many_cases(
     url = reverse("window:index")
     client.get(url)
     # session and user (2); the staff member's roles and the regions below theirs, read once for the page and the
-    # navigation (accounts.permissions.permit: 2); five queues (5); the clocks' working calendar (2); the layout's
-    # calendar banner (2)
-    with django_assert_num_queries(13):
+    # navigation (accounts.permissions.permit: 2); five queues (5); the working calendar of the clocks and the
+    # layout's banner is the process's, read by the first request (workcalendar.services._calendar_data)
+    with django_assert_num_queries(9):
         client.get(url)
 
     staff = User.objects.get(username=WINDOW)
@@ -156,7 +156,7 @@ def test_the_workbench_costs_the_same_queries_however_many_cases(
         draft = make_ready_draft(enterprise, restaurant_one_thing)
         file_again(draft, f"more-{n}")
     walk_in_case_with_paper(restaurant_one_thing)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["submitted"]) == 3
     assert len(response.context["to_scan"]) == 1

@@ -201,6 +201,7 @@ def test_the_outbox_queries_do_not_grow_with_the_messages(client_for, user_named
 
     for name in ("citizen", "citizen_spouse"):
         queue_site(user_named(name))
+    count_queries()  # what the process keeps (the working calendar) is read once
     few = count_queries()
     for name in ("retiree", "enterprise", "citizen", "citizen_spouse"):
         queue_site(user_named(name))

@@ -63,9 +63,11 @@ def test_the_guide_selection_decides_the_fields(client_for, restaurant):
 def test_form_page_query_count_is_pinned(client_for, restaurant, django_assert_num_queries):
     client = client_for("enterprise")
     client.get(form_url(restaurant.code, ALL_ITEMS))  # warm caches (content types, translations)
-    # session, user; the guide's one-thing door and build_notice (17); the draft; merge_form (2); prefill (1: the consents; neither the profile nor a source without consent);
-    # the consent offer (1: the current consents). Constant in the number of items and fields: no query per field.
-    with django_assert_num_queries(24):
+    # session, user; which version of the one-thing is published (1: the version itself the process kept from the
+    # first request, guidance.queries); the draft; merge_form (2); prefill (1: the consents; neither the profile nor
+    # a source without consent); the consent offer (1: the current consents). Constant in the number of items and
+    # fields: no query per field.
+    with django_assert_num_queries(8):
         response = client.get(form_url(restaurant.code, ALL_ITEMS))
     assert response.status_code == 200
 

@@ -21,15 +21,18 @@ def run_tasks_at_once():
 
 @pytest.fixture(autouse=True)
 def fresh_process_caches():
-    """What a process keeps (the published guides, the working calendar) starts empty in every test: a test's
+    """What a process keeps (the published guides, the regions, the working calendar) starts empty in every test: a test's
     rows are rolled back after it, and SQLite hands their ids out again."""
     from guidance.queries import forget_guides
+    from regions.models import forget_regions
     from workcalendar.services import forget_calendar
 
-    forget_guides()
+    for forget in (forget_guides, forget_regions):
+        forget()
     forget_calendar(after_commit=False)
     yield
-    forget_guides()
+    for forget in (forget_guides, forget_regions):
+        forget()
     forget_calendar(after_commit=False)
 
 

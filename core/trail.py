@@ -121,6 +121,28 @@ def _lock_chain(model: type[models.Model], using: str) -> None:
         list(model._base_manager.using(using).select_for_update().order_by("-pk").values_list("pk", flat=True)[:1])
 
 
+class _ChainTip:
+    """The hash this transaction last appended to a chain, kept as one of the transaction's on-commit callbacks
+    (doing nothing on commit). Django drops those when the transaction, or the savepoint they were registered in,
+    rolls back — so a tip still found there is one whose row exists and whose chain lock this transaction holds (a
+    lock taken inside a savepoint goes with its rollback too): the next append needs neither the lock nor a read."""
+
+    def __init__(self, label: str, hash_: str) -> None:
+        self.label, self.hash = label, hash_
+
+    def __call__(self) -> None:
+        return None
+
+
+def _tip(using: str, model: type[models.Model]) -> str | None:
+    label = model._meta.label
+    for entry in reversed(connections[using].run_on_commit):
+        func = entry[1]
+        if isinstance(func, _ChainTip) and func.label == label:
+            return func.hash
+    return None
+
+
 def lock_chain(model: type[models.Model], using: str = "default") -> None:
     """Take the chain's lock now, until the end of the caller's transaction. A change that appends events after
     locking rows with SKIP LOCKED (the deadline scans) takes it first, so that it never holds a row another writer
@@ -160,10 +182,14 @@ class ChainedEvent(models.Model):
         model = type(self)._meta.concrete_model
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
         with transaction.atomic(using=using, savepoint=False):  # the change's own transaction: no savepoint
-            _lock_chain(model, using)
-            self.prev_hash = last_hash(model, using)
+            tip = _tip(using, model)
+            if tip is None:
+                _lock_chain(model, using)
+                tip = last_hash(model, using)
+            self.prev_hash = tip
             self.hash = hash_of(self, fields_of(model), self.prev_hash)
             super().save(*args, **kwargs)
+            transaction.on_commit(_ChainTip(model._meta.label, self.hash), using=using)
 
 
 # ---------------------------------------------------------------- verification

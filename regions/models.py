@@ -31,7 +31,42 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        return "".join(r.name for r in reversed([self, *self.ancestors()]))
+        """河南省新乡市新乡县: the names from the province down (from the process's table of regions)."""
+        return "".join(name for _code, name in reversed(lineage(self.pk)))
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        """The codes of the regions above this one, nearest first."""
+        return [code for code, _name in lineage(self.pk)[1:]]
+
+
+# The regions (a few dozen rows, changed when the catalog is loaded) as the process knows them: id -> (code, name,
+# parent id). Read at once on the first question and again after any region is saved or deleted here
+# (RegionsConfig.ready) or after REGION_CACHE_SECONDS for changes made by another process.
+_TREE: dict[str, tuple[float, dict[int, tuple[str, str, int | None]]]] = {}
+REGION_CACHE_SECONDS = 300
+
+
+def forget_regions(*args, **kwargs) -> None:
+    _TREE.clear()
+
+
+def lineage(region_id: int) -> list[tuple[str, str]]:
+    """(code, name) of the region and of each region above it, nearest first."""
+    import time
+
+    loaded = _TREE.get("tree")
+    if loaded is None or time.monotonic() - loaded[0] > REGION_CACHE_SECONDS or region_id not in loaded[1]:
+        rows = Region.objects.order_by().values_list("pk", "code", "name", "parent_id")
+        loaded = _TREE["tree"] = (time.monotonic(), {pk: (code, name, parent) for pk, code, name, parent in rows})
+    tree = loaded[1]
+    chain: list[tuple[str, str]] = []
+    node: int | None = region_id
+    while node is not None and node in tree and len(chain) < 10:
+        code, name, parent = tree[node]
+        chain.append((code, name))
+        node = parent
+    return chain
 
 
 class Department(models.Model):

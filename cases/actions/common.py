@@ -70,22 +70,13 @@ def _check_window(case: Case, user: User | None, action: str = "case.review") ->
         raise UserFacingError(_("Only window staff of this region can do this."))
 
 
-def _ancestor_codes(region) -> list[str]:
-    codes = []
-    current = region.parent
-    while current is not None:
-        codes.append(current.code)
-        current = current.parent
-    return codes
-
-
 def review_limit_of(region) -> rules.ReviewLimit:
     """The formal review limit the region's rule sets (its own, else its city's or province's)."""
-    return rules.review_limit_for(region.code, _ancestor_codes(region))
+    return rules.review_limit_for(region.code, region.ancestor_codes)
 
 
 def _review_due(case: Case, start: dt.datetime) -> dt.datetime | None:
-    limit = rules.review_limit_for(case.region.code, _ancestor_codes(case.region))
+    limit = rules.review_limit_for(case.region.code, case.region.ancestor_codes)
     try:
         return rules.review_due(start, limit, WorkingCalendar())
     except CalendarNotConfigured:

@@ -135,7 +135,7 @@ def test_query_count_is_pinned_and_does_not_grow_with_items(client, restaurant_c
                                                              django_assert_num_queries):  # fmt: skip
     params = {"q.org_form": "enterprise", "q.dine_in": "dining_inspection", "q.signboard": "install"}
     for code in (restaurant_code, newborn_code):  # 4 and 7 items
-        with django_assert_max_num_queries(18):  # the first time: which version is published, then the version
+        with django_assert_max_num_queries(19):  # the first time: which version is published, the version, the regions
             response = client.get(reverse(name, args=[code]), params)
         assert response.status_code == 200
         with django_assert_num_queries(1):  # which version is published: the rest the process kept

@@ -38,7 +38,7 @@ ANSWER = "answer"  # the complaint answered: upheld or not
 RECORD_RESPONSIBILITY = "record_responsibility"  # 责任认定 of an upheld complaint
 
 ACTION_LABELS = {
-    VERIFY: gettext_lazy("Verify"),
+    VERIFY: gettext_lazy("Verify the rating"),
     RECTIFY: gettext_lazy("Rectify"),
     EXPLAIN: gettext_lazy("Explain"),
     CALL_BACK: gettext_lazy("Call back"),

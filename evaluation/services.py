@@ -288,7 +288,11 @@ def _record_step(
 
 def _lock_rectification(rectification: Rectification, acting_user: User, action: str) -> tuple[Case, Rectification]:
     case = lock_case(rectification.case_id)
-    locked = Rectification.objects.select_for_update().select_related("rating", "department").get(pk=rectification.pk)
+    locked = (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("rating", "department")
+        .get(pk=rectification.pk)
+    )
     if not may(acting_user, rules.RECTIFICATION_PERMISSIONS[action], locked):
         raise NotAllowed(_("Only the department responsible for the step rated handles this rectification."))
     rules.RECTIFICATION.check(locked.status, action)
@@ -505,7 +509,7 @@ def do_file_complaint(
 def _lock_complaint(complaint: Complaint, acting_user: User, action: str) -> Complaint:
     if complaint.case_id is not None:
         lock_case(complaint.case_id)  # the case first, then the complaint (the order of every change)
-    locked = Complaint.objects.select_for_update().select_related("case", "department").get(pk=complaint.pk)
+    locked = Complaint.objects.select_for_update(of=("self",)).select_related("case", "department").get(pk=complaint.pk)
     if not may(acting_user, rules.COMPLAINT_PERMISSIONS[action], locked):
         raise NotAllowed(_("This complaint is not routed to you."))
     rules.COMPLAINT.check(locked.status, action)

@@ -110,6 +110,17 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "document.revoke_item": (grant(Scope.DEPARTMENT, _R, _L), grant(Scope.ANY, _A)),  # an item's documents
     "result.deliver": (grant(Scope.REGION, _D, _W), grant(Scope.ANY, _A)),  # 发证窗口送达
     "result.archive": (grant(Scope.REGION, _W), grant(Scope.LEAD, _L), grant(Scope.ANY, _A)),  # 归档
+    # 好差评 and complaints (evaluation/): the applicant rates and complains about their own case; the window opens
+    # the rating screen for a case of its region; the department responsible for the step rated (谁办理、谁负责: the
+    # centre's window and certificate staff for intake and delivery) handles the 差评 and complaints routed to it;
+    # supervisors follow both in their region and record responsibility for upheld complaints (000 第二十二条)
+    "rating.rate": (grant(Scope.APPLICANT, APPLICANT),),
+    "rating.window_screen": (grant(Scope.REGION, _W), grant(Scope.ANY, _A)),
+    "rating.rectify": (grant(Scope.DEPARTMENT, _R, _L, _W, _D), grant(Scope.ANY, _A)),
+    "rating.supervise": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
+    "complaint.file": (grant(Scope.APPLICANT, APPLICANT),),
+    "complaint.handle": (grant(Scope.DEPARTMENT, _R, _L, _W, _D), grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
+    "complaint.supervise": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
 }
 
 # action -> every role any of its grants names (the navigation asks "does this user hold one of them somewhere")
@@ -147,6 +158,8 @@ SUBJECTS: dict[str, Subject] = {
     "documents.CaseDocument": Subject(
         region="case__region", department="item__department", lead="case__one_thing__lead_department"
     ),
+    "evaluation.Rectification": Subject(region="region", department="department"),
+    "evaluation.Complaint": Subject(region="region", department="department"),
 }
 
 WINDOW_CHANNEL = "window"  # cases.choices.Channel.WINDOW (this module imports no domain app)

@@ -150,3 +150,8 @@ class CaseAction(models.TextChoices):
     CANCEL_INSPECTION = "cancel_inspection", _("Joint inspection cancelled")  # 联合勘验（评审）取消
     ISSUE_DOCUMENT = "issue_document", _("Document issued")  # 出具文书（回执、通知书、决定书、送达凭证…）
     REVOKE_DOCUMENT = "revoke_document", _("Document revoked")  # 文书撤销
+    # 好差评 and complaints (evaluation/): the applicant's rating of a contact, each step of a 差评's rectification,
+    # each step of a complaint about the case (the summary says which step)
+    RATE = "rate", _("Service rated")  # 好差评（一次一评、一事一评）
+    RECTIFICATION = "rectification", _("Poor rating: rectification")  # 差评整改（核实、整改或解释、回访、复评）
+    COMPLAINT = "complaint", _("Complaint")  # 投诉（受理、答复、责任认定）

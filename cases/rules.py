@@ -63,6 +63,11 @@ CASE = StateMachine(
         action(A.ISSUE_DOCUMENT, EVERY, system=True),
         action(A.REVOKE_DOCUMENT, EVERY),
         action(A.NOTE, EVERY),
+        # 好差评 (evaluation/rules.py): a contact is rated once it happened (the first, 收件, at receipt); the
+        # rectification of a 差评 and a complaint about the case leave the case as it is
+        action(A.RATE, [*OPEN, *ENDED]),
+        action(A.RECTIFICATION, [*OPEN, *ENDED]),
+        action(A.COMPLAINT, EVERY),
     ),
     action_labels=ACTION_LABELS,
     refusal=gettext_lazy(

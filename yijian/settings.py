@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "approvals",
     "results",
     "documents",
+    "evaluation",
     "notifications",
     "guides",
     "axes",  # login throttling and lockout (README "Production settings": LOGIN_*)
@@ -221,6 +222,14 @@ OFFICE_HOURS = tuple(
 # Deadline clocks (workcalendar/clocks.py) turn to 预警: day-based limits this many working days ahead,
 # hour-based limits (the 2-hour clocks) this many working minutes ahead.
 CLOCK_WARNING_WORKING_DAYS = 1
+
+# 好差评 and complaints (evaluation/rules.py): working days to verify a 差评, to rectify or explain it, to answer a
+# complaint; how long the window's rating screen and the SMS rating link stay valid
+RATING_VERIFY_WORKDAYS = int(os.environ.get("YIJIAN_RATING_VERIFY_WORKDAYS", "1"))
+RATING_ANSWER_WORKDAYS = int(os.environ.get("YIJIAN_RATING_ANSWER_WORKDAYS", "5"))
+COMPLAINT_ANSWER_WORKDAYS = int(os.environ.get("YIJIAN_COMPLAINT_ANSWER_WORKDAYS", "5"))
+RATING_TABLET_MINUTES = int(os.environ.get("YIJIAN_RATING_TABLET_MINUTES", "15"))
+RATING_SMS_LINK_DAYS = int(os.environ.get("YIJIAN_RATING_SMS_LINK_DAYS", "30"))
 CLOCK_WARNING_WORKING_MINUTES = 30
 # The departments' 1-working-day acceptance limit (受理) falls due at a closing time: warn this many working hours
 # ahead, so that a reviewer still has the time to act (the 30-minute default is for the 2-hour clocks).

@@ -27,6 +27,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("results/", include("results.urls")),
     path("documents/", include("documents.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("guides/", include("guides.urls")),
     path("", include("catalog.urls")),
 ]

@@ -26,6 +26,7 @@ from cases.models import Case, CaseItem
 from catalog.models import OneThing, OneThingItem, ServiceItem
 from documents.choices import DocumentKind
 from documents.models import CaseDocument
+from evaluation.models import Complaint, Rating, Rectification
 from regions.models import Department, Region
 from results.models import ELicence
 
@@ -48,6 +49,10 @@ A_ITEMS = {"i_led_lead", "i_led_other", "i_other_other"}
 ALL_ITEMS = A_ITEMS | {"i_b"}
 A_THINGS = {"ot_a", "ot_a2"}
 ALL_THINGS = A_THINGS | {"ot_b"}
+A_RECTIFICATIONS = {"r_lead", "r_other", "r_none"}  # r_none: a 差评 of a step whose department is not known
+ALL_RECTIFICATIONS = A_RECTIFICATIONS | {"r_b"}
+A_COMPLAINTS = {"c_lead", "c_other"}
+ALL_COMPLAINTS = A_COMPLAINTS | {"c_b"}
 
 # action -> the objects it is asked about (their kind) -> role -> the objects that role may act on
 EXPECTED: dict[str, dict[str, set[str]]] = {
@@ -115,6 +120,30 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "catalog.edit": {"catalog_admin": A_THINGS, "sysadmin": ALL_THINGS},
     "catalog.publish": {"catalog_admin": A_THINGS, "sysadmin": ALL_THINGS},
     "catalog.import": {"catalog_admin": A_THINGS, "sysadmin": ALL_THINGS},
+    # 好差评 and complaints: the applicant rates and complains about their own case; the window opens the rating
+    # screen in its region; the department the step rated belongs to handles the 差评 (this world's window and
+    # certificate window have no department: they handle none); supervisors see their region's
+    "rating.rate": {"applicant": {"a_led"}},
+    "rating.window_screen": {"window": A_CASES, "sysadmin": ALL_CASES},
+    "rating.rectify": {"reviewer": {"r_lead"}, "lead": {"r_lead"}, "sysadmin": ALL_RECTIFICATIONS},
+    "rating.supervise": {
+        "supervisor": A_RECTIFICATIONS,
+        "city_supervisor": ALL_RECTIFICATIONS,
+        "sysadmin": ALL_RECTIFICATIONS,
+    },
+    "complaint.file": {"applicant": {"a_led"}},
+    "complaint.handle": {
+        "reviewer": {"c_lead"},
+        "lead": {"c_lead"},
+        "supervisor": A_COMPLAINTS,
+        "city_supervisor": ALL_COMPLAINTS,
+        "sysadmin": ALL_COMPLAINTS,
+    },
+    "complaint.supervise": {
+        "supervisor": A_COMPLAINTS,
+        "city_supervisor": ALL_COMPLAINTS,
+        "sysadmin": ALL_COMPLAINTS,
+    },
     "catalog.export": {  # asked of a region
         "catalog_admin": {"A"},
         "supervisor": {"A"},
@@ -138,6 +167,9 @@ KIND_OF_ACTION = {
         ["catalog.view_drafts", "catalog.edit", "catalog.publish", "catalog.import", "case.file_walk_in"], "one_thing"
     ),
     "catalog.export": "region",
+    **dict.fromkeys(["rating.rate", "rating.window_screen", "complaint.file"], "case"),
+    **dict.fromkeys(["rating.rectify", "rating.supervise"], "rectification"),
+    **dict.fromkeys(["complaint.handle", "complaint.supervise"], "complaint"),
 }
 
 _numbers = itertools.count(1)
@@ -194,6 +226,17 @@ class World:
             },
             "one_thing": things,
             "region": {"A": a, "B": b, "CITY": city},
+            "rectification": {
+                "r_lead": self._rectification(cases["a_led"], lead_dept),
+                "r_other": self._rectification(cases["a_led"], other_dept),
+                "r_none": self._rectification(cases["a_other"], None),
+                "r_b": self._rectification(cases["b"], b_dept),
+            },
+            "complaint": {
+                "c_lead": self._complaint(a, lead_dept),
+                "c_other": self._complaint(a, other_dept),
+                "c_b": self._complaint(b, b_dept),
+            },
         }
         self.users = {
             "window": self._staff("window", StaffRole.WINDOW, a),
@@ -234,6 +277,26 @@ class World:
             submission_key=f"door-{n}",
             submitted_at=timezone.now(),
         )
+
+    @staticmethod
+    def _rectification(case: Case, department: Department | None) -> Rectification:
+        n = next(_numbers)
+        now = timezone.now()
+        rating = Rating.objects.create(
+            case=case, contact=f"item:{n}", kind="item", department=department, region=case.region, level=1,
+            reasons=["attitude"], channel="online", rated_at=now,
+        )  # fmt: skip
+        return Rectification.objects.create(
+            rating=rating, case=case, region=case.region, department=department, opened_at=now,
+            verify_due_on=now.date(), answer_due_on=now.date(),
+        )  # fmt: skip
+
+    @staticmethod
+    def _complaint(region: Region, department: Department) -> Complaint:
+        return Complaint.objects.create(
+            region=region, department=department, name="投诉人", text="窗口态度差", filed_at=timezone.now(),
+            due_on=timezone.now().date(),
+        )  # fmt: skip
 
     @staticmethod
     def _item(case: Case, department: Department) -> CaseItem:

@@ -78,15 +78,17 @@ def test_every_demo_county_has_an_account_of_every_role(user_named):
 # what each role finds in the top bar besides the public catalog (`/`)
 EXPECTED = {
     None: set(),
-    "admin": {"/manage/", "/window/", "/tasks/", "/results/window/"},
+    "admin": {"/manage/", "/window/", "/tasks/", "/results/window/", "/evaluation/"},
     "henan_catalog_admin": {"/manage/"},
     "citizen": {"/cases/", "/results/mine/", "/notifications/inbox/", "/shared-data/consents/"},
-    "xinxiang_window": {"/window/", "/tasks/", "/results/window/"},
-    "xinxiang_reviewer": {"/tasks/"},
-    "xinxiang_lead": {"/tasks/"},
-    "xinxiang_delivery": {"/tasks/", "/results/window/"},
+    # 好差评与投诉 (/evaluation/): the departments a 差评 or complaint may be routed to (the centre's window and
+    # certificate window included: intake and delivery are theirs), and the supervisors who follow them
+    "xinxiang_window": {"/window/", "/tasks/", "/results/window/", "/evaluation/"},
+    "xinxiang_reviewer": {"/tasks/", "/evaluation/"},
+    "xinxiang_lead": {"/tasks/", "/evaluation/"},
+    "xinxiang_delivery": {"/tasks/", "/results/window/", "/evaluation/"},
     "xinxiang_catalog_admin": {"/manage/"},
-    "xinxiang_supervisor": {"/manage/", "/tasks/"},
+    "xinxiang_supervisor": {"/manage/", "/tasks/", "/evaluation/"},
 }
 
 

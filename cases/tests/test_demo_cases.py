@@ -99,12 +99,19 @@ def test_demo_cases_cover_every_state_and_record_every_change(submitted_restaura
     for status in (CaseStatus.COMPLETED, CaseStatus.WITHDRAWN, CaseStatus.CORRECTION):
         assert str(CaseStatus(status).label) in demo_run  # the summary table
 
+    from evaluation.models import Complaint, Rating  # 好差评 and complaints of the first twelve plans
+
+    assert set(Rating.objects.filter(case__in=demo).values_list("level", flat=True)) >= {4, 5}  # the marriage's
+    assert Complaint.objects.filter(case__in=demo, status="open").count() == 1  # about the refused sign
+    assert set(Complaint.objects.filter(case__isnull=True).values_list("status", flat=True)) == {"open", "closed"}
+
     numbers = list(demo.values_list("number", flat=True))
     out = io.StringIO()
     call_command("demo_cases", reset=True, count=0, stdout=out)
     assert "Deleted 12" in out.getvalue()
     assert not Case.objects.filter(submission_key__startswith=KEY_PREFIX).exists()
     assert not Message.objects.filter(case_number__in=numbers).exists()
+    assert not Rating.objects.exists() and not Complaint.objects.exists()
     assert Case.objects.filter(pk=submitted_restaurant_case.pk).exists()  # not a demo case: untouched
     assert User.objects.filter(username="demo_hotpot").exists()  # the fictional applicants stay
 

@@ -14,6 +14,7 @@ from cases.rules import CASE, ITEM, MATERIAL
 from catalog.rules import ONE_THING
 from core.statemachine import StateMachine, UnlistedTransition
 from documents.rules import DOCUMENT
+from evaluation.rules import COMPLAINT, RECTIFICATION
 from results.rules import LICENCE
 
 # action: "source states -> target states" ("=" stays); states and actions by their stored values
@@ -44,6 +45,9 @@ EXPECTED = {
         "issue_document": "submitted correction received in_progress completed partially_completed not_accepted withdrawn -> =",
         "revoke_document": "submitted correction received in_progress completed partially_completed not_accepted withdrawn -> =",
         "note": "submitted correction received in_progress completed partially_completed not_accepted withdrawn -> =",
+        "rate": "received in_progress completed partially_completed not_accepted withdrawn -> =",
+        "rectification": "received in_progress completed partially_completed not_accepted withdrawn -> =",
+        "complaint": "submitted correction received in_progress completed partially_completed not_accepted withdrawn -> =",
     },
     "item": {
         "distribute": "awaiting_receipt -> queued",
@@ -87,6 +91,18 @@ EXPECTED = {
         "delete_draft": "draft -> =",
         "supersede": "published -> superseded",
     },
+    "rectification": {
+        "verify": "open -> verified",
+        "rectify": "verified -> answered",
+        "explain": "verified -> answered",
+        "call_back": "answered -> called_back",
+        "rerate": "called_back -> closed",
+        "close": "called_back -> closed",
+    },
+    "complaint": {
+        "answer": "open -> answered upheld",
+        "record_responsibility": "upheld -> closed",
+    },
 }
 SYSTEM = {  # the platform's own actions: never offered to a person
     "case": {"distribute", "release_deferral", "clock_warning", "clock_overdue", "issue_licence", "results_ready",
@@ -97,8 +113,10 @@ SYSTEM = {  # the platform's own actions: never offered to a person
     "document": {"supersede_document"},
     "licence": set(),
     "one_thing": {"supersede"},
+    "rectification": set(),
+    "complaint": set(),
 }  # fmt: skip
-MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING]
+MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING, RECTIFICATION, COMPLAINT]
 
 
 def written_out(machine: StateMachine) -> dict[str, tuple[set[str], set[str]]]:
@@ -161,6 +179,7 @@ SERVICE_MODULES = [
     "catalog/services.py",
     "catalog/excel.py",
     "catalog/loading.py",
+    "evaluation/services.py",
 ]
 
 

@@ -7,6 +7,10 @@ applicants below, and taken to a target state — awaiting review (some overdue)
 received with 容缺, walk-in paper awaiting scan, accepted, pre-review, paused for a supplement, items in 预警 and
 超期, partly completed, completed (results delivered and archived), not accepted, withdrawn. Every state change is
 therefore recorded as the services record it (CaseEvent), with the messages to the applicant and the departments.
+好差评 and complaints (evaluation/) go through their services too: good ratings of a completed marriage; 差评 in
+rectification (awaiting verification; rectified, awaiting the call back; explained, called back and re-rated);
+a complaint about a refused item; two complaints without a case (one upheld with its responsibility recorded, one
+to answer) by a fictional complainant without an account (mobile DEMO_COMPLAINT_MOBILE, deleted by `--reset`).
 
 Time: each step runs with `django.utils.timezone.now` patched to the moment the step happened (`DemoClock.at`, the
 clock ticking on from that moment), so that submission times, clocks, due dates, events and messages are coherent
@@ -65,7 +69,8 @@ KEY_PREFIX = "demo-"
 PDF = MINIMAL_PDF
 # Apps whose rows may be deleted with a demo case (its trail, results, drafts); anything else protecting a case
 # stops the reset.
-CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials", "documents"}
+CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials", "documents", "evaluation"}
+DEMO_COMPLAINT_MOBILE = "13900000099"  # the fictional complainant without an account: their complaints are demo data
 
 
 # ---------------------------------------------------------------- people
@@ -580,6 +585,70 @@ class Demo:
         with self.at(when + dt.timedelta(minutes=30)):
             results.do_archive_case(Case.objects.get(pk=case.pk), "纸质材料已归档", acting_user=window, ip="10.0.0.8")
 
+    # -- 好差评 and complaints (evaluation/): each step as the services do it, at its moment (never in the future)
+
+    def until_now(self, moment: dt.datetime) -> dt.datetime:
+        return min(moment, self.latest_office_moment())
+
+    def contact(self, case: Case, name_part: str) -> str:
+        """The rating key of a contact: "intake", "delivery", "whole", or an item by (part of) its name."""
+        from evaluation.contacts import item_key
+
+        return name_part if name_part in ("intake", "delivery", "whole") else item_key(self.item(case, name_part).pk)
+
+    def rate(self, case: Case, when: dt.datetime, *ratings: tuple[str, int, tuple[str, ...], str]):
+        """The applicant rates on the case page: (contact, level, reasons, comment) each; returns the last rating."""
+        from evaluation import services as evaluation
+
+        rating = None
+        with self.at(self.until_now(when)):
+            for name, level, reasons, comment in ratings:
+                rating = evaluation.do_rate_contact(
+                    Case.objects.get(pk=case.pk), self.contact(case, name), level=level, reasons=reasons,
+                    comment=comment, channel="online", acting_user=case.applicant, ip="223.88.10.21",
+                )  # fmt: skip
+        return rating
+
+    def staff_of(self, department) -> User:
+        """Who handles a rectification or complaint of `department`: its reviewer, or the window for the centre."""
+        return User.objects.filter(roles__department=department).order_by("roles__role", "username").first()
+
+    def rectify(self, rating, day: dt.date, *, upto: str, finding: str = "substantiated", verification: str = "",
+                answer: str = "", callback: str = "", rerate: int = 0) -> None:  # fmt: skip
+        """The department's steps on the 差评's rectification, a working day apart, up to `upto` (verify, answer,
+        call_back, rerate)."""
+        from evaluation import services as evaluation
+
+        r = rating.rectification
+        staff = self.staff_of(r.department)
+        steps = ["verify", "answer", "call_back", "rerate"]
+        for index, step in enumerate(steps[: steps.index(upto) + 1]):
+            when = self.until_now(self.moment(self.workday(after_day=day, after=index), "10:00"))
+            with self.at(when):
+                r.refresh_from_db()
+                if step == "verify":
+                    evaluation.do_verify_rectification(r, finding=finding, verification=verification,
+                                                       acting_user=staff, ip="10.0.1.5")  # fmt: skip
+                elif step == "answer":
+                    action = "rectify" if finding == "substantiated" else "explain"
+                    evaluation.do_answer_rectification(
+                        r, action=action, answer=answer, acting_user=staff, ip="10.0.1.5"
+                    )
+                elif step == "call_back":
+                    evaluation.do_call_back(r, note=callback, acting_user=staff, ip="10.0.1.5")
+                else:
+                    evaluation.do_rate_contact(Case.objects.get(pk=r.case_id), r.rating.contact, level=rerate,
+                                               channel="online", acting_user=r.case.applicant, ip="223.88.10.21")  # fmt: skip
+
+    def complain(self, case: Case | None, when: dt.datetime, department, text: str, **who):
+        from evaluation import services as evaluation
+
+        with self.at(self.until_now(when)):
+            if case is not None:
+                return evaluation.do_file_complaint(case=Case.objects.get(pk=case.pk), text=text,
+                                                    department=department, acting_user=case.applicant)  # fmt: skip
+            return evaluation.do_file_complaint(text=text, department=department, **who)
+
     def _items(self, case: Case, names: tuple[str, ...], status: str) -> list[CaseItem]:
         items = [i for i in case.items.order_by("order", "id") if i.status == status]
         if names:
@@ -599,10 +668,15 @@ class Plan:
 
 
 def p_completed_marriage(demo: Demo, applicant: str, day: dt.date) -> Case:
+    """结婚登记, completed and delivered; the applicant rates every contact well (好评)."""
     case = demo.file("411421-01-012", applicant, demo.moment(day, "09:20"))
     demo.receive(case, demo.moment(day, "10:30"))
     last = demo.complete(case, demo.workday(after_day=day, after=1), 5)
-    demo.deliver_and_archive(case, demo.moment(demo.workday(after_day=last, after=1), "10:00"))
+    delivered = demo.workday(after_day=last, after=1)
+    demo.deliver_and_archive(case, demo.moment(delivered, "10:00"))
+    items = [(i.name, 5, (), "") for i in case.items.order_by("order", "id")]
+    demo.rate(case, demo.moment(delivered, "16:00"), ("intake", 5, (), "窗口一次就办好了"), *items,
+              ("delivery", 4, (), ""), ("whole", 5, (), "不用来回跑，很方便"))  # fmt: skip
     return case
 
 
@@ -653,6 +727,16 @@ def p_supplement(demo: Demo, applicant: str, day: dt.date) -> Case:
 
 
 def p_partial_refused(demo: Demo, applicant: str, day: dt.date) -> Case:
+    """See below; then the applicant complains about the refusal (a complaint awaiting the department's answer)."""
+    case = _partial_refused(demo, applicant, day)
+    refused = case.items.filter(status=ItemStatus.REFUSED).select_related("department").first()
+    if refused is not None:
+        demo.complain(case, demo.moment(demo.workday(after_day=day, after=3), "09:30"), refused.department.pk,
+                      "不予受理的理由只写了“材料不符合要求”，没说哪份材料、哪里不符合")  # fmt: skip
+    return case
+
+
+def _partial_refused(demo: Demo, applicant: str, day: dt.date) -> Case:
     """我要开火锅店: the large advertising sign refused; everything else approved — partly completed."""
     case = demo.file("411421-01-011", applicant, demo.moment(day, "09:30"))
     demo.receive(case, demo.moment(day, "14:00"))
@@ -773,10 +857,14 @@ def p_withdrawn_in_correction(demo: Demo, applicant: str, day: dt.date) -> Case:
 
 
 def p_completed_after_death(demo: Demo, applicant: str, day: dt.date) -> Case:
+    """身后一件事, completed; the window's intake rated 非常不满意: its rectification awaits verification."""
     case = demo.file("411421-01-003", applicant, demo.moment(day, "09:10"))
     demo.receive(case, demo.moment(day, "11:30"))
     last = demo.complete(case, demo.workday(after_day=day, after=1), 10)
-    demo.deliver_and_archive(case, demo.moment(demo.workday(after_day=last, after=1), "10:00"))
+    delivered = demo.workday(after_day=last, after=1)
+    demo.deliver_and_archive(case, demo.moment(delivered, "10:00"))
+    demo.rate(case, demo.moment(delivered, "15:00"), ("intake", 1, ("attitude", "long_wait"), "排队一个多小时，窗口人员不耐烦"),
+              ("whole", 4, (), ""))  # fmt: skip
     return case
 
 
@@ -795,10 +883,19 @@ def p_decision_overdue(demo: Demo, applicant: str, day: dt.date) -> Case:
 
 
 def p_completed_transport(demo: Demo, applicant: str, day: dt.date) -> Case:
+    """开办运输企业, completed; one department's decision rated 不满意 (指南之外的材料): verified and rectified, the
+    call back still to come."""
     case = demo.file("410721-01-002", applicant, demo.moment(day, "10:00"), commit=("satellite_positioning_proof",))
     demo.receive(case, demo.moment(day, "11:10"))
     last = demo.complete(case, demo.workday(after_day=day, after=1), 7)
-    demo.deliver_and_archive(case, demo.moment(demo.workday(after_day=last, after=1), "10:00"))
+    delivered = demo.workday(after_day=last, after=1)
+    demo.deliver_and_archive(case, demo.moment(delivered, "10:00"))
+    first = case.items.order_by("order", "id").first()
+    poor = demo.rate(case, demo.moment(delivered, "15:30"), ("intake", 4, (), ""),
+                     (first.name, 2, ("extra_materials", "over_time_limit"), "要求提供指南上没有的车辆照片"))  # fmt: skip
+    demo.rectify(poor, demo.workday(after_day=delivered, after=1), upto="answer",
+                 verification="经核实，审批人员要求补充了指南未列的车辆照片",
+                 answer="已取消该要求并在科室内通报，指南外材料一律不得要求")  # fmt: skip
     return case
 
 
@@ -821,7 +918,15 @@ def p_partial_denied_retirement(demo: Demo, applicant: str, day: dt.date) -> Cas
         "经核查，申请人领取《独生子女父母光荣证》后再生育，不符合奖励条件",
     )
     last = demo.complete(case, demo.workday(after_day=day2, after=2), 6)
-    demo.deliver_and_archive(case, demo.moment(demo.workday(after_day=last, after=1), "10:00"))
+    delivered = demo.workday(after_day=last, after=1)
+    demo.deliver_and_archive(case, demo.moment(delivered, "10:00"))
+    # the whole one-thing rated 不满意 (not told of the denial in time): explained, called back, re-rated 基本满意
+    poor = demo.rate(case, demo.moment(delivered, "16:00"), ("intake", 5, (), ""),
+                     ("whole", 2, ("progress_not_told",), "奖励金不予许可没有及时告诉我"))  # fmt: skip
+    demo.rectify(poor, demo.workday(after_day=delivered, after=1), upto="rerate", finding="not_substantiated",
+                 verification="不予许可当日已发短信和站内信，申请人未留意",
+                 answer="不予许可决定当日已通过短信告知，并附复议途径；已电话再次说明理由",
+                 callback="申请人表示理解，愿意重新评价", rerate=3)  # fmt: skip
     return case
 
 
@@ -850,6 +955,34 @@ PLANS: list[Plan] = [
     Plan("completed: 开办运输企业", ("demo_transport",), (12, 26), p_completed_transport),
     Plan("partly completed: denied", ("demo_zhouming", "retiree"), (18, 29), p_partial_denied_retirement),
 ]
+
+
+def demo_complaints(demo: Demo) -> None:
+    """Complaints without a case (the complaints page), by a fictional person without an account: one upheld, answered
+    and its responsibility recorded; one still to answer."""
+    from evaluation import services as evaluation
+    from regions.models import Department
+
+    fire = Department.objects.filter(region__code="410721", code="FIRE_RESCUE").first()
+    market = Department.objects.filter(region__code="410721", code="MARKET").first()
+    if fire is None or market is None:
+        return
+    who = {"name": "钱八", "mobile": DEMO_COMPLAINT_MOBILE}
+    day = demo.workday(before=8)
+    upheld = demo.complain(
+        None, demo.moment(day, "15:00"), fire.pk, "消防安全检查约了三次都没有人来，电话也没人接", **who
+    )
+    with demo.at(demo.moment(demo.workday(after_day=day, after=2), "10:00")):
+        evaluation.do_answer_complaint(upheld, upheld=True, answer="情况属实，已安排专人上门检查并致歉",
+                                       acting_user=demo.staff_of(fire))  # fmt: skip
+    supervisor = demo.user(f"{SEED_COUNTIES['410721']}_supervisor")
+    with demo.at(demo.moment(demo.workday(after_day=day, after=3), "11:00")):
+        evaluation.do_record_responsibility(upheld, responsible="县消防救援大队防火监督科",
+                                            responsibility="约谈科室负责人，责令限期整改，纳入年度考核",
+                                            acting_user=supervisor)  # fmt: skip
+    demo.complain(
+        None, demo.latest_office_moment(), market.pk, "窗口说食品经营许可要等十个工作日，指南写的是五个", **who
+    )
 
 
 # ---------------------------------------------------------------- reset
@@ -895,6 +1028,9 @@ def reset_demo_cases() -> int:
 
     files.update(u.file.name for u in Upload.objects.filter(draft_id__in=drafts) if u.file)
     storage = Upload._meta.get_field("file").storage
+    from evaluation.models import Complaint
+
+    _force_delete(Complaint.objects.filter(case__isnull=True, mobile=DEMO_COMPLAINT_MOBILE))
     _force_delete(Case.objects.filter(pk__in=[c.pk for c in found]))
     _force_delete(ApplicationDraft.objects.filter(pk__in=drafts))
     Message.objects.filter(case_number__in=numbers).delete()
@@ -941,6 +1077,7 @@ class Command(BaseCommand):
             if verbosity > 1:
                 case.refresh_from_db()
                 self.stdout.write(f"{case.number} {case.one_thing.name} ({applicant}): {plan.name}")
+        demo_complaints(demo)
         from cases.tasks import scan_review_clocks_now
 
         items = approvals.scan_deadlines()

@@ -1,0 +1,9 @@
+"""Shared fixtures of the evaluation tests: a temporary MEDIA_ROOT; cases come from scenario.py."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

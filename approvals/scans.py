@@ -90,6 +90,31 @@ def candidates_filter(now: dt.datetime, calendar: WorkingCalendar) -> Q:
     return queued | deciding
 
 
+def clock_filter(state: str, now: dt.datetime, calendar: WorkingCalendar) -> Q:
+    """The open items whose clock reads `state` (正常 normal, 预警 warning, 超期 overdue) at `now`, as SQL on the
+    stored due fields — the bounds candidates_filter uses, without the flags: what services.item_clock would say of
+    each (approvals/tests/test_clock_filter.py compares the two). Paused items (补充材料) read neither."""
+    from . import services
+
+    accept_horizon = warning_horizon(
+        now, warning_threshold(services.acceptance_warning(), by_day=False, calendar=calendar), calendar
+    )
+    decision_horizon = warning_horizon(now, warning_threshold(None, by_day=True, calendar=calendar), calendar)
+    last_warned = _last_day_closing(calendar, decision_horizon, strictly=False)
+    last_overdue = _last_day_closing(calendar, now, strictly=True)
+    accepting, deciding = Q(status__in=ACCEPTANCE_STATUSES), Q(status__in=DECISION_STATUSES)
+    overdue = (accepting & Q(acceptance_due_at__lt=now)) | (deciding & Q(decision_due_on__lte=last_overdue))
+    due_soon = (accepting & Q(acceptance_due_at__lte=accept_horizon)) | (deciding & Q(decision_due_on__lte=last_warned))
+    running = (accepting & Q(acceptance_due_at__isnull=False)) | (deciding & Q(decision_due_on__isnull=False))
+    if state == ClockState.OVERDUE:
+        return overdue
+    if state == ClockState.WARNING:
+        return due_soon & ~overdue
+    if state == ClockState.NORMAL:
+        return running & ~due_soon
+    raise ValueError(f"no SQL for the clock state {state!r}")
+
+
 def candidates(now: dt.datetime, calendar: WorkingCalendar):
     """The candidate items as a queryset (no lock), with only what their clock needs."""
     return CaseItem.objects.filter(candidates_filter(now, calendar)).only(*CLOCK_FIELDS).order_by("pk")

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from evaluation.models import Rating, Rectification
+from results import queries as result_queries
 from results import services as results
 
 from .test_journeys import RESTAURANT_ANSWERS, WINDOW, walker
@@ -32,7 +33,7 @@ def finished_case() -> Case:
     case = Case.objects.get(pk=case.pk)
     results.do_record_delivery(
         case,
-        results.ready_for_delivery(case),
+        result_queries.ready_for_delivery(case),
         "window",
         recipient_name="赵六",
         acting_user=demo.user("xinxiang_delivery"),

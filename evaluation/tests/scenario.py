@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from approvals import services as approvals
 from cases.models import Case
+from results import queries as result_queries
 from results import services as results
 from results.tests.scenario import CHECK, FIRE, FOOD, SIGN, accept_all, at, item, restaurant_case, reviewer, user
 
@@ -37,7 +38,7 @@ def ended_case(moment: str = "2026-11-23 09:30", *, deliver: bool = True) -> Cas
     case = Case.objects.get(pk=case.pk)
     if deliver:
         with at(f"{day} 11:00"):
-            ready = results.ready_for_delivery(case)
+            ready = result_queries.ready_for_delivery(case)
             results.do_record_delivery(
                 case, ready, "window", recipient_name="赵六", acting_user=user("xinxiang_delivery")
             )

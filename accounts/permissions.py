@@ -64,6 +64,7 @@ def grant(scope: Scope, *roles: str) -> Grant:
 
 _W, _R, _L, _D = StaffRole.WINDOW, StaffRole.REVIEWER, StaffRole.LEAD, StaffRole.DELIVERY
 _C, _S, _A = StaffRole.CATALOG_ADMIN, StaffRole.SUPERVISOR, StaffRole.SYSADMIN
+_H = StaffRole.DEPARTMENT_HEAD
 
 GRANTS: dict[str, tuple[Grant, ...]] = {
     # the catalog (清单管理)
@@ -89,7 +90,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "case.change_application": (grant(Scope.APPLICANT, APPLICANT), grant(Scope.WALK_IN, _W, _A)),
     # the departments' tasks (联办事项)
     "task.view": (
-        grant(Scope.DEPARTMENT, _R, _L),
+        grant(Scope.DEPARTMENT, _R, _L, _H),
         grant(Scope.LEAD, _L),
         grant(Scope.REGION, _S, _W, _D),
         grant(Scope.ANY, _A),
@@ -110,6 +111,12 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "document.revoke_item": (grant(Scope.DEPARTMENT, _R, _L), grant(Scope.ANY, _A)),  # an item's documents
     "result.deliver": (grant(Scope.REGION, _D, _W), grant(Scope.ANY, _A)),  # 发证窗口送达
     "result.archive": (grant(Scope.REGION, _W), grant(Scope.LEAD, _L), grant(Scope.ANY, _A)),  # 归档
+    # supervision (电子监察): the figures and the dashboard of a region (asked of a region); 大数据局 staff who read
+    # them are given the supervisor role
+    "supervision.view": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
+    "supervision.escalate": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),  # 督办 a late item, close a 督办
+    # the department answers a 督办 of its item: its reviewers, its lead role, its head
+    "supervision.answer": (grant(Scope.DEPARTMENT, _R, _L, _H), grant(Scope.ANY, _A)),
 }
 
 # action -> every role any of its grants names (the navigation asks "does this user hold one of them somewhere")

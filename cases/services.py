@@ -441,6 +441,7 @@ def do_submit_case(
             "version": one_thing.version,
             "materials": {m.material_type.key: m.state for m in case.materials.select_related("material_type")},
             "deferral_requested": sorted(check.deferrable_missing),
+            "review_due": case.review_due_at.isoformat() if case.review_due_at else None,  # the clock, for supervision
             **({"duplicate_of": duplicate.number, "duplicate_reason": duplicate_reason} if duplicate else {}),
         },
         internal_note=(
@@ -874,7 +875,10 @@ def _distribute(case: Case, actor: Actor) -> None:
         from_status=case.status,
         to_status=case.status,
         summary=_("Sent to %(departments)s.") % {"departments": "、".join(departments)},
-        detail={"items": [item.pk for item in items]},
+        detail={
+            "items": [item.pk for item in items],
+            "acceptance_due": acceptance_due.isoformat() if acceptance_due else None,  # the clock, for supervision
+        },
         at=now,
     )
     for hook in ON_DISTRIBUTED:

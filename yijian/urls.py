@@ -28,5 +28,6 @@ urlpatterns = [
     path("results/", include("results.urls")),
     path("documents/", include("documents.urls")),
     path("guides/", include("guides.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("catalog.urls")),
 ]

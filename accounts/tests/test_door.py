@@ -37,6 +37,7 @@ ROLES = (
     "catalog_admin",
     "supervisor",
     "city_supervisor",
+    "department_head",
     "sysadmin",
     "applicant",
     "nobody",
@@ -75,6 +76,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "result.archive": {"window": A_CASES, "lead": {"a_led", "a_walk_in"}, "sysadmin": ALL_CASES},
     "task.view": {
         "reviewer": {"i_led_lead"},
+        "department_head": {"i_led_lead"},  # its own department's tasks (to answer their 督办)
         "lead": {"i_led_lead", "i_led_other"},  # its department's, and every item of the one-thing it leads
         "window": A_ITEMS,
         "delivery": A_ITEMS,
@@ -106,6 +108,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "lead": {"d_item_lead"},
         "sysadmin": {"d_item_lead", "d_item_other"},
     },
+    "supervision.view": {"supervisor": {"A"}, "city_supervisor": {"A", "B", "CITY"}, "sysadmin": {"A", "B", "CITY"}},
+    "supervision.escalate": {"supervisor": A_ITEMS, "city_supervisor": ALL_ITEMS, "sysadmin": ALL_ITEMS},
+    "supervision.answer": {
+        "reviewer": {"i_led_lead"},
+        "lead": {"i_led_lead"},  # its department's item, not the other department's of the one-thing it leads
+        "department_head": {"i_led_lead"},
+        "sysadmin": ALL_ITEMS,
+    },
     "catalog.view_drafts": {
         "catalog_admin": A_THINGS,
         "supervisor": A_THINGS,
@@ -131,6 +141,8 @@ KIND_OF_ACTION = {
     ),
     **dict.fromkeys(["result.deliver", "result.archive"], "case"),
     **dict.fromkeys(["task.view", "task.data", "task.decide", "task.urge"], "item"),
+    **dict.fromkeys(["supervision.escalate", "supervision.answer"], "item"),
+    "supervision.view": "region",
     "licence.revoke": "licence",
     "document.revoke_centre": "centre_document",
     "document.revoke_item": "item_document",
@@ -203,6 +215,7 @@ class World:
             "catalog_admin": self._staff("catalog_admin", StaffRole.CATALOG_ADMIN, a),
             "supervisor": self._staff("supervisor", StaffRole.SUPERVISOR, a),
             "city_supervisor": self._staff("city_supervisor", StaffRole.SUPERVISOR, city),
+            "department_head": self._staff("department_head", StaffRole.DEPARTMENT_HEAD, a, lead_dept),
             "sysadmin": self._staff("sysadmin", StaffRole.SYSADMIN, a),
             "applicant": applicant,
             "nobody": self._user("door_nobody", AccountKind.STAFF),

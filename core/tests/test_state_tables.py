@@ -15,6 +15,7 @@ from catalog.rules import ONE_THING
 from core.statemachine import StateMachine, UnlistedTransition
 from documents.rules import DOCUMENT
 from results.rules import LICENCE
+from supervision.rules import ESCALATION
 
 # action: "source states -> target states" ("=" stays); states and actions by their stored values
 EXPECTED = {
@@ -87,6 +88,11 @@ EXPECTED = {
         "delete_draft": "draft -> =",
         "supersede": "published -> superseded",
     },
+    "escalation": {  # 督办 (supervision/rules.py)
+        "answer": "open -> answered",
+        "close": "open answered -> closed",
+        "end": "open answered -> closed",
+    },
 }
 SYSTEM = {  # the platform's own actions: never offered to a person
     "case": {"distribute", "release_deferral", "clock_warning", "clock_overdue", "issue_licence", "results_ready",
@@ -97,8 +103,9 @@ SYSTEM = {  # the platform's own actions: never offered to a person
     "document": {"supersede_document"},
     "licence": set(),
     "one_thing": {"supersede"},
+    "escalation": {"end"},
 }  # fmt: skip
-MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING]
+MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING, ESCALATION]
 
 
 def written_out(machine: StateMachine) -> dict[str, tuple[set[str], set[str]]]:
@@ -156,6 +163,7 @@ SERVICE_MODULES = [
     "results/services.py",
     "documents/services.py",
     "catalog/services.py",
+    "supervision/services.py",
     "catalog/excel.py",
     "catalog/loading.py",
 ]

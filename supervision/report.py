@@ -1,0 +1,140 @@
+"""通报: the supervision report of a region and a period, as a dict (JSON), Excel (openpyxl) or PDF (WeasyPrint,
+core.pdf), for `manage.py supervision_report` and the dashboard's download. The JSON keys are stable and written
+out in docs/supervision.md ("The report"): `figures`, `by_department`, `by_one_thing` and the keys of
+each figure (figures.FIGURES, RATES, MEDIANS). `ratings` is added by the evaluation app (好差评) in `extend`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.permissions import regions_below
+from catalog.models import OneThing
+from regions.models import Department, Region
+
+from .figures import FIGURES, MEDIANS, RATES, Filters, figures, figures_by
+
+REPORT_VERSION = 1
+FIGURE_KEYS = [f.key for f in FIGURES] + [r.key for r in RATES] + [m.key for m in MEDIANS]
+
+# Other apps add their sections to the report here (report dict, filters) -> None: the evaluation app's `ratings`.
+EXTEND: list[Callable[[dict, Filters], None]] = []
+
+
+def filters_for(region: Region, start: dt.date, end: dt.date, **kw) -> Filters:
+    return Filters(regions=regions_below([region.pk]), start=start, end=end, **kw)
+
+
+def one_thing_names(codes, regions) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, name in (
+        OneThing.objects.filter(code__in=list(codes), region_id__in=sorted(regions))
+        .order_by("version")
+        .values_list("code", "name")
+    ):
+        names[code] = name  # the latest version's name
+    return names
+
+
+def build_report(region: Region, start: dt.date, end: dt.date, *, now: dt.datetime | None = None) -> dict:
+    """The report as plain data (docs/supervision.md lists every key)."""
+    now = now or timezone.now()
+    filters = filters_for(region, start, end, now=now)
+    by_department = figures_by("department", filters)
+    departments = {d.pk: d for d in Department.objects.filter(pk__in=by_department).select_related("region")}
+    by_thing = figures_by("one_thing", filters)
+    names = one_thing_names(by_thing, filters.regions)
+    report = {
+        "version": REPORT_VERSION,
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "generated_at": timezone.localtime(now).isoformat(timespec="seconds"),
+        "figures": figures(filters),
+        "by_department": sorted(
+            (
+                {
+                    "department": departments[pk].name,
+                    "department_code": departments[pk].code,
+                    "region": departments[pk].region.code,
+                    **row,
+                }
+                for pk, row in by_department.items()
+            ),
+            key=lambda r: (r["region"], -r["received"], r["department"]),
+        ),
+        "by_one_thing": sorted(
+            ({"one_thing": names.get(code, code), "one_thing_code": code, **row} for code, row in by_thing.items()),
+            key=lambda r: (-r["received"], r["one_thing_code"]),
+        ),
+    }
+    for extend in EXTEND:
+        extend(report, filters)
+    return report
+
+
+def _rate(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+COLUMNS = ["received", "not_accepted", "completed", "completion_rate", "review_on_time_rate",
+           "acceptance_on_time_rate", "decision_on_time_rate", "decision_median_days", "overdue_open", "withdrawn"]  # fmt: skip
+
+
+def labels() -> dict[str, str]:
+    return {f.key: str(f.label) for f in (*FIGURES, *RATES, *MEDIANS)}
+
+
+def to_xlsx(report: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    names = labels()
+    sheet = book.active
+    sheet.title = "总体"
+    sheet.append(
+        [f"{report['region']['name']} 电子监察通报", f"{report['period']['from']} 至 {report['period']['to']}"]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(["指标", "键", "数值"])
+    for key in FIGURE_KEYS:
+        sheet.append([names[key], key, report["figures"].get(key)])
+    for title, rows, name_key in (
+        ("按部门", report["by_department"], "department"),
+        ("按一件事", report["by_one_thing"], "one_thing"),
+    ):
+        ws = book.create_sheet(title)
+        ws.append([name_key, *[names[c] for c in COLUMNS]])
+        for row in rows:
+            ws.append([row[name_key], *[row.get(c) for c in COLUMNS]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(report: dict) -> bytes:
+    from core.pdf import html_to_pdf
+
+    names = labels()
+    context = {
+        "report": report,
+        "rows": [(names[k], k, report["figures"].get(k)) for k in FIGURE_KEYS],
+        "columns": [(c, names[c]) for c in COLUMNS],
+        "department_rows": [[r["department"], *[_cell(c, r.get(c)) for c in COLUMNS]] for r in report["by_department"]],
+        "thing_rows": [[r["one_thing"], *[_cell(c, r.get(c)) for c in COLUMNS]] for r in report["by_one_thing"]],
+    }
+    return html_to_pdf(render_to_string("supervision/report_pdf.html", context))
+
+
+def _cell(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key.endswith("_rate"):
+        return _rate(value)
+    return str(value)

@@ -1,6 +1,6 @@
 """通报: the supervision report of a region and a period, as a dict (JSON), Excel (openpyxl) or PDF (WeasyPrint,
 core.pdf), for `manage.py supervision_report` and the dashboard's download. The JSON keys are stable and written
-out in docs/supervision.md ("The report"): `figures`, `by_department`, `by_one_thing` and the keys of
+out in docs/supervision.md ("The report"): `figures`, `by_department`, `by_one_thing`, `effect` and the keys of
 each figure (figures.FIGURES, RATES, MEDIANS). `ratings` is added by the evaluation app (好差评) in `extend`.
 """
 
@@ -17,6 +17,7 @@ from accounts.permissions import regions_below
 from catalog.models import OneThing
 from regions.models import Department, Region
 
+from . import effect
 from .figures import FIGURES, MEDIANS, RATES, Filters, figures, figures_by
 
 REPORT_VERSION = 1
@@ -71,7 +72,9 @@ def build_report(region: Region, start: dt.date, end: dt.date, *, now: dt.dateti
             ({"one_thing": names.get(code, code), "one_thing_code": code, **row} for code, row in by_thing.items()),
             key=lambda r: (-r["received"], r["one_thing_code"]),
         ),
-    }
+        "effect": [{"one_thing": names.get(row.one_thing_code, row.one_thing_code), **row.as_dict()}
+                   for row in effect.assess(filters)],
+    }  # fmt: skip
     for extend in EXTEND:
         extend(report, filters)
     return report
@@ -83,6 +86,11 @@ def _rate(value) -> str:
 
 COLUMNS = ["received", "not_accepted", "completed", "completion_rate", "review_on_time_rate",
            "acceptance_on_time_rate", "decision_on_time_rate", "decision_median_days", "overdue_open", "withdrawn"]  # fmt: skip
+
+
+EFFECT_KEYS = ["cases", "fields_before", "fields_after", "prefilled_share", "materials_before", "materials_after",
+               "materials_reduction", "days_before", "days_after", "days_reduction", "steps_before", "steps_after",
+               "steps_reduction", "visits_before", "visits_after"]  # fmt: skip
 
 
 def labels() -> dict[str, str]:
@@ -113,6 +121,11 @@ def to_xlsx(report: dict) -> bytes:
         ws.append([name_key, *[names[c] for c in COLUMNS]])
         for row in rows:
             ws.append([row[name_key], *[row.get(c) for c in COLUMNS]])
+    ws = book.create_sheet("效能比对")
+    keys = ["one_thing", *[k for k in EFFECT_KEYS]]
+    ws.append(keys)
+    for row in report["effect"]:
+        ws.append([row.get(k) for k in keys])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -127,6 +140,8 @@ def to_pdf(report: dict) -> bytes:
         "rows": [(names[k], k, report["figures"].get(k)) for k in FIGURE_KEYS],
         "columns": [(c, names[c]) for c in COLUMNS],
         "department_rows": [[r["department"], *[_cell(c, r.get(c)) for c in COLUMNS]] for r in report["by_department"]],
+        "effect_keys": EFFECT_KEYS,
+        "effect_rows": [[r["one_thing"], *[_cell(k, r.get(k)) for k in EFFECT_KEYS]] for r in report["effect"]],
         "thing_rows": [[r["one_thing"], *[_cell(c, r.get(c)) for c in COLUMNS]] for r in report["by_one_thing"]],
     }
     return html_to_pdf(render_to_string("supervision/report_pdf.html", context))
@@ -135,6 +150,6 @@ def to_pdf(report: dict) -> bytes:
 def _cell(key: str, value) -> str:
     if value is None:
         return "—"
-    if key.endswith("_rate"):
+    if key.endswith(("_rate", "_reduction", "_share")):
         return _rate(value)
     return str(value)

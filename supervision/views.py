@@ -37,6 +37,7 @@ from core.errors import UserFacingError
 from core.http import safe_next
 from regions.models import Department, Region
 
+from . import effect
 from . import report as reports
 from .choices import EscalationStatus
 from .figures import BY_KEY, FIGURES, ITEM, MEDIANS, RATES, Filters, figures, figures_by, rows_of, trend
@@ -165,6 +166,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                        for r in thing_rows[:15]],
         "clocks": [{"name": str(c["name"]), "on_time": c["on_time"], "late": c["late"]} for c in clocks],
     }  # fmt: skip
+    effect_rows = [
+        {"name": thing_names.get(r.one_thing_code) or reports.one_thing_names([r.one_thing_code], filters.regions).get(
+            r.one_thing_code, r.one_thing_code), "row": r}
+        for r in effect.assess(filters)
+    ]  # fmt: skip
     escalations = (
         Escalation.objects.filter(
             case__region_id__in=sorted(filters.regions), status__in=(EscalationStatus.OPEN, EscalationStatus.ANSWERED)
@@ -189,6 +195,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "clocks": clocks,
             "charts": charts,
             "escalations": escalations,
+            "effect_rows": effect_rows,
+            "targets": effect.TARGETS,
             "query": _query(region, filters),
             "charts_json": json.dumps(charts, ensure_ascii=False),
         },

@@ -2,7 +2,7 @@
 
 The world: a city with two counties, A and B. In A, two departments (LEAD_DEPT leads one-thing `ot_a`, OTHER_DEPT
 leads `ot_a2`); in B, one (`ot_b`). Four cases (one of them filed at A's window), four distributed items, two
-licences, four documents. Each staff member holds one role in county A (reviewer and lead in LEAD_DEPT); one
+licences, four documents. Each staff member holds one role in county A (reviewer, lead and department head in LEAD_DEPT); one
 supervisor sits at the city; `applicant` filed `a_led`.
 
 EXPECTED below is written out by hand — it is what each role may do, as people would state it, not read from

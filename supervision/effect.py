@@ -94,16 +94,11 @@ def _reduction(before: float, after: float | None) -> float | None:
 
 
 def assess(filters: Filters) -> list[EffectRow]:
-    ended = (
-        base(CASE, filters)
-        .filter(received_on__range=(filters.start, filters.end), status__in=ENDED_WITH_DECISION)
-        .order_by("-received_at")
-        .values_list("case_id", "one_thing_code", "channel", "received_at")
-    )
-    by_thing: dict[str, list[tuple]] = defaultdict(list)
-    for row in ended:
-        if len(by_thing[row[1]]) < MAX_CASES:
-            by_thing[row[1]].append(row)
+    ended = base(CASE, filters).filter(received_on__range=(filters.start, filters.end), status__in=ENDED_WITH_DECISION)
+    by_thing: dict[str, list[tuple]] = {}
+    for code in ended.order_by().values_list("one_thing_code", flat=True).distinct():
+        rows = ended.filter(one_thing_code=code).order_by("-received_at")[:MAX_CASES]  # the most recent ones
+        by_thing[code] = list(rows.values_list("case_id", "one_thing_code", "channel", "received_at"))
     ids = [r[0] for rows in by_thing.values() for r in rows]
     if not ids:
         return []

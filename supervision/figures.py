@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -170,119 +171,164 @@ def rows_of(figure: Figure, filters: Filters) -> QuerySet:
     return qs.filter(figure.where(filters.moment))
 
 
-def _counts(figures: Iterable[Figure], filters: Filters, group: str | None) -> dict:
-    """group value (None without grouping) -> figure key -> count: one query per subject and period field."""
+ITEM_GROUP = ("one_thing_code", "department_id", "service_item_id")  # every grouping of the item figures is a roll-up
+
+
+@dataclass
+class Grid:
+    """Every count the figures need, read once (seven queries whatever the groupings asked, each one pass over its rows
+    through an index that covers it on PostgreSQL): the item figures by
+    (one-thing, department, service item, day distributed) for the period and by (one-thing, department, service
+    item) for what stands now; the case figures by one-thing; the histograms the medians are read from. `figures`,
+    `figures_by` and `trend` roll it up."""
+
+    items: dict[tuple, dict[str, int]]
+    cases: dict[str, dict[str, int]]
+    item_histogram: dict[tuple, list[tuple[int, int]]]  # decision working days
+    case_histogram: dict[str, list[tuple[int, int]]]  # formal-review working minutes
+
+
+def grid(filters: Filters) -> Grid:
     now = filters.moment
-    by_query: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
-    for f in figures:
-        by_query[(f.subject, f.period)].append(f)
-    out: dict = defaultdict(dict)
-    for (subject, period), members in by_query.items():
-        if group and subject == CASE and group not in ("one_thing_code",):
-            continue  # case figures are not split by department or item
-        qs = base(subject, filters)
+    items: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cases: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    item_histogram: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    case_histogram: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    item_period = [f for f in FIGURES if f.subject == ITEM and f.period]
+    item_now = [f for f in FIGURES if f.subject == ITEM and not f.period]
+    # 1. the items of the period (the covering index itemfact_region_received)
+    qs = base(ITEM, filters).filter(received_on__range=(filters.start, filters.end)).order_by()
+    for row in qs.values(*ITEM_GROUP, "received_on").annotate(
+        **{f.key: Count("pk", filter=f.where(now)) for f in item_period}
+    ):
+        key = (*(row[k] for k in ITEM_GROUP), row["received_on"])
+        items[key].update({f.key: row[f.key] for f in item_period})
+    # 2. what stands now: only the rows some "now" figure counts (the partial indexes of the open clocks)
+    any_now = Q(pk__in=[])
+    for f in item_now:
+        any_now |= f.where(now)
+    qs = base(ITEM, filters).filter(any_now).order_by()
+    for row in qs.values(*ITEM_GROUP).annotate(**{f.key: Count("pk", filter=f.where(now)) for f in item_now}):
+        key = (*(row[k] for k in ITEM_GROUP), None)
+        items[key].update({f.key: row[f.key] for f in item_now})
+    # 3. the cases, one query per period field
+    by_period: dict[str | None, list[Figure]] = defaultdict(list)
+    for f in FIGURES:
+        if f.subject == CASE:
+            by_period[f.period].append(f)
+    for period, members in by_period.items():
+        qs = base(CASE, filters).order_by()
         if period:
             qs = qs.filter(**{f"{period}__range": (filters.start, filters.end)})
-        elif subject == ITEM:
-            qs = qs.filter(status__in=OPEN_ITEM_STATUSES)  # what stands now: open items only (a partial index)
         else:
             qs = qs.filter(deferred_first_due__isnull=False)
-        annotations = {f.key: Count("pk", filter=f.where(now)) for f in members}
-        if group:
-            for row in qs.order_by().values(group).annotate(**annotations):
-                out[row[group]].update({f.key: row[f.key] for f in members})
-        else:
-            out[None].update(qs.order_by().aggregate(**annotations))
-    return out
-
-
-def _medians(filters: Filters, group: str | None) -> dict:
-    """group value -> median key -> value, from a histogram (value, count) read in one query per median."""
-    out: dict = defaultdict(dict)
-    overs = {"review_done": _REVIEW_DONE, "completed": BY_KEY["completed"]}
-    for median in MEDIANS:
-        over = overs[median.over]
-        if group and over.subject == CASE and group != "one_thing_code":
-            continue
-        qs = rows_of(over, filters).exclude(**{f"{median.column}__isnull": True})
-        fields = [group, median.column] if group else [median.column]
-        histogram: dict = defaultdict(list)
-        for row in qs.order_by().values(*fields).annotate(n=Count("pk")):
-            histogram[row[group] if group else None].append((row[median.column], row["n"]))
-        for key, pairs in histogram.items():
-            out[key][median.key] = _median_of(pairs)
-    return out
+        for row in qs.values("one_thing_code").annotate(**{f.key: Count("pk", filter=f.where(now)) for f in members}):
+            cases[row["one_thing_code"]].update({f.key: row[f.key] for f in members})
+    # 4. the medians' histograms
+    done = rows_of(BY_KEY["completed"], filters).exclude(decision_workdays__isnull=True).order_by()
+    for row in done.values(*ITEM_GROUP, "decision_workdays").annotate(n=Count("pk")):
+        item_histogram[tuple(row[k] for k in ITEM_GROUP)].append((row["decision_workdays"], row["n"]))
+    reviewed = rows_of(_REVIEW_DONE, filters).order_by()
+    for row in reviewed.values("one_thing_code", "review_minutes").annotate(n=Count("pk")):
+        case_histogram[row["one_thing_code"]].append((row["review_minutes"], row["n"]))
+    return Grid(items=items, cases=cases, item_histogram=item_histogram, case_histogram=case_histogram)
 
 
 def _median_of(pairs: list[tuple[int, int]]) -> float | None:
     """The median of a histogram [(value, how many)]: the middle value, or the mean of the two middle ones."""
-    pairs = sorted(pairs)
-    total = sum(n for _, n in pairs)
+    merged: dict[int, int] = defaultdict(int)
+    for value, n in pairs:
+        merged[value] += n
+    ordered = sorted(merged.items())
+    total = sum(n for _, n in ordered)
     if not total:
         return None
     wanted = [(total - 1) // 2, total // 2]
     found: list[int] = []
     seen = 0
-    for value, n in pairs:
+    for value, n in ordered:
         while len(found) < 2 and wanted[len(found)] < seen + n:
             found.append(value)
         seen += n
     return (found[0] + found[1]) / 2
 
 
-def _with_rates(counts: dict) -> dict:
-    row = {f.key: counts.get(f.key, 0) or 0 for f in FIGURES}
+def _with_rates(counts: dict) -> dict[str, Any]:
+    row: dict[str, Any] = {f.key: counts.get(f.key, 0) or 0 for f in FIGURES}
     for rate in RATES:
         denominator = sum(row[k] for k in rate.denominator)
         row[rate.key] = round(row[rate.numerator] / denominator, 4) if denominator else None
     return row
 
 
-def figures(filters: Filters) -> dict:
+def _sum(rows) -> dict[str, int]:
+    total: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for key, value in row.items():
+            total[key] += value or 0
+    return total
+
+
+def figures(filters: Filters, g: Grid | None = None) -> dict:
     """Every figure, rate and median for the whole of `filters`."""
-    row = _with_rates(_counts(FIGURES, filters, None)[None])
-    medians = _medians(filters, None).get(None, {})
-    row.update({m.key: medians.get(m.key) for m in MEDIANS})
+    g = g or grid(filters)
+    row = _with_rates({**_sum(g.items.values()), **_sum(g.cases.values())})
+    row["review_median_minutes"] = _median_of([p for pairs in g.case_histogram.values() for p in pairs])
+    row["decision_median_days"] = _median_of([p for pairs in g.item_histogram.values() for p in pairs])
     return row
 
 
-GROUPS = {"department": "department_id", "one_thing": "one_thing_code", "item": "service_item_id"}
+GROUPS = {"one_thing": 0, "department": 1, "item": 2}  # position in ITEM_GROUP
 
 
-def figures_by(dimension: str, filters: Filters) -> dict:
+def figures_by(dimension: str, filters: Filters, g: Grid | None = None) -> dict:
     """group value (department id, one-thing code, service item id) -> the figures of that group; the case
     figures only by one-thing (None where a group does not have them)."""
-    group = GROUPS[dimension]
-    counts = _counts(FIGURES, filters, group)
-    medians = _medians(filters, group)
+    g = g or grid(filters)
+    at = GROUPS[dimension]
+    counts: dict = defaultdict(list)
+    histograms: dict = defaultdict(list)
+    for key, group_counts in g.items.items():
+        counts[key[at]].append(group_counts)
+    for key, pairs in g.item_histogram.items():
+        histograms[key[at]].extend(pairs)
     out = {}
-    for key in counts:
-        row = _with_rates(counts[key])
-        if group != "one_thing_code":
+    for value, rows in counts.items():
+        merged = _sum(rows)
+        if dimension == "one_thing":
+            merged.update(g.cases.get(value, {}))
+        row = _with_rates(merged)
+        if dimension != "one_thing":
             for f in FIGURES:
                 if f.subject == CASE:
                     row[f.key] = None
             row["review_on_time_rate"] = None  # formal review is the window's, not a department's
-        row.update({m.key: medians.get(key, {}).get(m.key) for m in MEDIANS})
-        out[key] = row
+            row["review_median_minutes"] = None
+        else:
+            row["review_median_minutes"] = _median_of(g.case_histogram.get(value, []))
+        row["decision_median_days"] = _median_of(histograms.get(value, []))
+        out[value] = row
+    if dimension == "one_thing":  # a one-thing with cases filed but no item distributed yet
+        for value, case_counts in g.cases.items():
+            if value not in out:
+                row = _with_rates(dict(case_counts))
+                row["review_median_minutes"] = _median_of(g.case_histogram.get(value, []))
+                row["decision_median_days"] = None
+                out[value] = row
     return out
 
 
-def trend(filters: Filters) -> list[dict]:
+def trend(filters: Filters, g: Grid | None = None) -> list[dict]:
     """Items received and completed per day of the period (per month when it is longer than 62 days)."""
+    g = g or grid(filters)
     monthly = (filters.end - filters.start).days > 62
-    qs = base(ITEM, filters).filter(received_on__range=(filters.start, filters.end))
-    now = filters.moment
     buckets: dict[str, dict] = {}
-    rows = (
-        qs.order_by()
-        .values("received_on")
-        .annotate(received=Count("pk"), completed=Count("pk", filter=BY_KEY["completed"].where(now)))
-    )
-    for row in rows:
-        day = row["received_on"]
+    for key, row in g.items.items():
+        day = key[3]
+        if day is None:
+            continue
         label = day.strftime("%Y-%m") if monthly else day.isoformat()
         bucket = buckets.setdefault(label, {"period": label, "received": 0, "completed": 0})
-        bucket["received"] += row["received"]
-        bucket["completed"] += row["completed"]
+        bucket["received"] += row.get("received", 0)
+        bucket["completed"] += row.get("completed", 0)
     return [buckets[k] for k in sorted(buckets)]

@@ -41,8 +41,16 @@ class CaseFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["region", "submitted_on"], name="casefact_region_submitted"),
-            models.Index(fields=["region", "received_on"], name="casefact_region_received"),
+            models.Index(
+                fields=["region", "submitted_on"],
+                include=["case", "one_thing_code", "channel", "reviewed_at", "review_due_at", "review_minutes"],
+                name="casefact_region_submitted",
+            ),
+            models.Index(
+                fields=["region", "received_on"],
+                include=["case", "one_thing_code", "committed", "status"],
+                name="casefact_region_received",
+            ),
             models.Index(
                 fields=["region", "deferred_first_due"],
                 condition=models.Q(deferred_first_due__isnull=False),
@@ -79,14 +87,43 @@ class ItemFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["region", "received_on"], name="itemfact_region_received"),
+            # the figures of a period read only this index (PostgreSQL: an index-only scan; elsewhere the key only)
+            models.Index(
+                fields=["region", "received_on"],
+                include=[
+                    "one_thing_code",
+                    "department",
+                    "service_item",
+                    "status",
+                    "acceptance_at",
+                    "acceptance_due_at",
+                    "decided_on",
+                    "decision_due_on",
+                    "decision_workdays",
+                    "delivery_late",
+                ],
+                name="itemfact_region_received",
+            ),
             models.Index(fields=["department", "received_on"], name="itemfact_department_received"),
             models.Index(fields=["one_thing_code", "received_on"], name="itemfact_thing_received"),
-            # what is open now (overdue, paused), whatever the period
+            # what stands now (overdue, paused), whatever the period: the running clocks of open items
             models.Index(
-                fields=["region", "status"],
-                condition=models.Q(status__in=["queued", "pre_review", "accepted", "supplement"]),
-                name="itemfact_open",
+                fields=["region", "acceptance_due_at"],
+                include=["item", "one_thing_code", "department", "service_item", "status"],
+                condition=models.Q(status="queued"),
+                name="itemfact_acceptance_open",
+            ),
+            models.Index(
+                fields=["region", "decision_due_on"],
+                include=["item", "one_thing_code", "department", "service_item", "status"],
+                condition=models.Q(status__in=["accepted", "pre_review"]),
+                name="itemfact_decision_open",
+            ),
+            models.Index(
+                fields=["region"],
+                include=["item", "one_thing_code", "department", "service_item"],
+                condition=models.Q(status="supplement"),
+                name="itemfact_paused",
             ),
         ]
 

@@ -18,7 +18,7 @@ from catalog.models import OneThing
 from regions.models import Department, Region
 
 from . import effect
-from .figures import FIGURES, MEDIANS, RATES, Filters, figures, figures_by
+from .figures import FIGURES, MEDIANS, RATES, Filters, figures, figures_by, grid
 
 REPORT_VERSION = 1
 FIGURE_KEYS = [f.key for f in FIGURES] + [r.key for r in RATES] + [m.key for m in MEDIANS]
@@ -46,16 +46,17 @@ def build_report(region: Region, start: dt.date, end: dt.date, *, now: dt.dateti
     """The report as plain data (docs/supervision.md lists every key)."""
     now = now or timezone.now()
     filters = filters_for(region, start, end, now=now)
-    by_department = figures_by("department", filters)
+    g = grid(filters)
+    by_department = figures_by("department", filters, g)
     departments = {d.pk: d for d in Department.objects.filter(pk__in=by_department).select_related("region")}
-    by_thing = figures_by("one_thing", filters)
+    by_thing = figures_by("one_thing", filters, g)
     names = one_thing_names(by_thing, filters.regions)
     report = {
         "version": REPORT_VERSION,
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "generated_at": timezone.localtime(now).isoformat(timespec="seconds"),
-        "figures": figures(filters),
+        "figures": figures(filters, g),
         "by_department": sorted(
             (
                 {

@@ -40,7 +40,7 @@ from regions.models import Department, Region
 from . import effect
 from . import report as reports
 from .choices import EscalationStatus
-from .figures import BY_KEY, FIGURES, ITEM, MEDIANS, RATES, Filters, figures, figures_by, rows_of, trend
+from .figures import BY_KEY, FIGURES, ITEM, MEDIANS, RATES, Filters, figures, figures_by, grid, rows_of, trend
 from .forms import AnswerForm, EscalateForm, FilterForm
 from .models import Escalation, ItemFact
 from .services import AnswerRefused, do_answer_escalation, do_close_escalation, do_escalate_item
@@ -70,15 +70,15 @@ def _filters(request: HttpRequest, user: User) -> tuple[FilterForm, Region, Filt
     if region is None:
         raise Http404
     below = regions_below([region.pk])
-    one_things = sorted(
-        {
-            (c, n)
-            for c, n in OneThing.objects.filter(region_id__in=sorted(below), cases__isnull=False).values_list(
-                "code", "name"
-            )
-        },
-        key=lambda p: p[0],
-    )
+    names: dict[str, str] = {}
+    for code, name in (
+        OneThing.objects.filter(region_id__in=sorted(below), is_template=False)
+        .exclude(status="listed")
+        .order_by("code", "version")
+        .values_list("code", "name")
+    ):
+        names[code] = name  # the latest version's name
+    one_things = sorted(names.items())
     departments = Department.objects.filter(region_id__in=sorted(below)).order_by("region__code", "code")
     form = FilterForm(request.GET or None, regions=regions, one_things=one_things, departments=departments)
     data = {"start": None, "end": None, "one_thing": "", "department": ""}
@@ -115,7 +115,8 @@ def _query(region: Region, filters: Filters, **extra) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = _supervisor(request)
     form, region, filters = _filters(request, user)
-    fig = figures(filters)
+    g = grid(filters)
+    fig = figures(filters, g)
     drill = reverse("supervision:cases")
     tiles = [
         {"key": f.key, "label": f.label, "value": fig[f.key], "clause": f.clause, "now": f.period is None,
@@ -124,25 +125,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]  # fmt: skip
     rates = [{"key": r.key, "label": r.label, "value": fig[r.key]} for r in RATES]
     medians = [{"key": m.key, "label": m.label, "value": fig[m.key]} for m in MEDIANS]
-    by_department = figures_by("department", filters)
+    by_department = figures_by("department", filters, g)
     names = dict(Department.objects.filter(pk__in=by_department).values_list("pk", "name"))
     department_rows = sorted(
         ({"name": names[pk], "pk": pk, **row} for pk, row in by_department.items()), key=lambda r: -r["received"]
     )
-    by_thing = figures_by("one_thing", filters)
+    by_thing = figures_by("one_thing", filters, g)
     thing_names = reports.one_thing_names(by_thing, filters.regions)
     thing_rows = sorted(
         ({"name": thing_names.get(code, code), "code": code, **row} for code, row in by_thing.items()),
         key=lambda r: -r["received"],
     )
-    by_item = figures_by("item", filters)
+    by_item = figures_by("item", filters, g)
     from catalog.models import ServiceItem
 
     item_names = dict(ServiceItem.objects.filter(pk__in=by_item).values_list("pk", "name"))
     item_rows = sorted(({"name": item_names[pk], **row} for pk, row in by_item.items()), key=lambda r: -r["received"])[
         :30
     ]
-    days = trend(filters)
+    days = trend(filters, g)
     clocks = [
         {"name": _("Formal review"), "on_time": fig["review_on_time"], "late": fig["review_late"],
          "on_time_key": "review_on_time", "late_key": "review_late"},

@@ -199,7 +199,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "effect_rows": effect_rows,
             "targets": effect.TARGETS,
             "query": _query(region, filters),
-            "charts_json": json.dumps(charts, ensure_ascii=False),
         },
     )
 

@@ -78,7 +78,7 @@ def test_every_demo_county_has_an_account_of_every_role(user_named):
 # what each role finds in the top bar besides the public catalog (`/`)
 EXPECTED = {
     None: set(),
-    "admin": {"/manage/", "/window/", "/tasks/", "/results/window/"},
+    "admin": {"/manage/", "/window/", "/tasks/", "/results/window/", "/supervision/"},
     "henan_catalog_admin": {"/manage/"},
     "citizen": {"/cases/", "/results/mine/", "/notifications/inbox/", "/shared-data/consents/"},
     "xinxiang_window": {"/window/", "/tasks/", "/results/window/"},
@@ -86,7 +86,8 @@ EXPECTED = {
     "xinxiang_lead": {"/tasks/"},
     "xinxiang_delivery": {"/tasks/", "/results/window/"},
     "xinxiang_catalog_admin": {"/manage/"},
-    "xinxiang_supervisor": {"/manage/", "/tasks/"},
+    "xinxiang_supervisor": {"/manage/", "/tasks/", "/supervision/"},
+    "xinxiang_department_head": {"/tasks/"},  # the tasks of its department, to answer their 督办
 }
 
 

@@ -97,7 +97,7 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     ),
     # the item's form values and materials (数据最小化): not the lead's one-thing-wide view (it follows progress,
     # not another department's data: bank cards, medical invoices…)
-    "task.data": (grant(Scope.DEPARTMENT, _R, _L), grant(Scope.REGION, _S, _W, _D), grant(Scope.ANY, _A)),
+    "task.data": (grant(Scope.DEPARTMENT, _R, _L, _H), grant(Scope.REGION, _S, _W, _D), grant(Scope.ANY, _A)),
     "task.decide": (grant(Scope.DEPARTMENT, _R, _L), grant(Scope.ANY, _A)),  # 受理、审批、补充材料、指派
     "task.urge": (  # 催办
         grant(Scope.REGION, _S, _W),

@@ -86,6 +86,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "task.data": {
         "reviewer": {"i_led_lead"},
+        "department_head": {"i_led_lead"},  # the head reads its own department's tasks in full
         "lead": {"i_led_lead"},  # not the other department's data of the one-thing it leads
         "window": A_ITEMS,
         "delivery": A_ITEMS,

@@ -39,7 +39,7 @@ def test_the_report_holds_the_documented_keys(scenario):
     json.dumps(report)  # plain data
 
 
-def test_the_command_writes_json_excel_and_pdf(scenario, tmp_path):
+def test_the_command_writes_json_excel_and_pdf(scenario, tmp_path, monkeypatch):
     out = io.StringIO()
     with at("2026-11-20 12:00"):
         call_command(
@@ -54,6 +54,11 @@ def test_the_command_writes_json_excel_and_pdf(scenario, tmp_path):
                      "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"))  # fmt: skip
         call_command("supervision_report", "--region", "410721", "--from", "2026-10-26", "--to", "2026-11-20",
                      "--format", "pdf", "-o", str(tmp_path / "r.pdf"))  # fmt: skip
+    with at("2026-11-20 12:00"):  # without -o: a file named after the region and the period, here
+        monkeypatch.chdir(tmp_path)
+        call_command("supervision_report", "--region", "410721", "--from", "2026-11-01", "--to", "2026-11-20",
+                     "--format", "xlsx")  # fmt: skip
+    assert (tmp_path / "supervision-410721-20261101-20261120.xlsx").exists()
     sheet = load_workbook(tmp_path / "r.xlsx")["总体"]
     values = {row[1]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert values["received"] == 8 and values["overdue_open"] == 1

@@ -1,6 +1,6 @@
 """`manage.py supervision_report --region CODE --from DATE --to DATE --format json|xlsx|pdf [-o FILE]`: the 通报 of a
 region (a county, or a city or the province with every county below) for a period; JSON keys in
-docs/supervision.md. JSON goes to stdout unless -o is given; Excel and PDF need -o."""
+docs/supervision.md. JSON goes to stdout unless -o is given; Excel and PDF to -o, else supervision-<code>-<from>-<to>.<format> here."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", required=True, help="起始日期 YYYY-MM-DD（含）")
         parser.add_argument("--to", dest="end", required=True, help="截止日期 YYYY-MM-DD（含）")
         parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
-        parser.add_argument("-o", "--output", help="输出文件（Excel、PDF 必填）")
+        parser.add_argument("-o", "--output", help="输出文件（JSON 默认输出到屏幕；Excel、PDF 默认为当前目录下的文件）")
 
     def handle(self, *args, **options) -> None:
         region = Region.objects.filter(code=options["region"]).first()
@@ -38,8 +38,6 @@ class Command(BaseCommand):
         if start > end:
             raise CommandError("起始日期晚于截止日期。")
         fmt, output = options["format"], options.get("output")
-        if fmt != "json" and not output:
-            raise CommandError("Excel 和 PDF 请用 -o 指定输出文件。")
         data = report.build_report(region, start, end)
         if fmt == "json":
             text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -49,6 +47,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(text)
             return
+        output = output or f"supervision-{region.code}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
         content = report.to_xlsx(data) if fmt == "xlsx" else report.to_pdf(data)
         with open(output, "wb") as f:
             f.write(content)

@@ -15,4 +15,5 @@ class StaffRole(models.TextChoices):
     DELIVERY = "delivery", _("Certificate delivery window")  # 发证窗口
     CATALOG_ADMIN = "catalog_admin", _("Catalog administrator")  # 事项管理员
     SUPERVISOR = "supervisor", _("Supervisor")  # 监察人员
+    DEPARTMENT_HEAD = "department_head", _("Department head")  # 部门负责人（接收督办）
     SYSADMIN = "sysadmin", _("System administrator")  # 系统管理员

@@ -29,6 +29,7 @@ ROLE_DEPARTMENT = {
     StaffRole.DELIVERY: "ADMIN_APPROVAL",
     StaffRole.CATALOG_ADMIN: None,
     StaffRole.SUPERVISOR: None,
+    StaffRole.DEPARTMENT_HEAD: "MARKET",  # 部门负责人: receives the 督办 of its department's overdue items
 }
 
 
@@ -109,7 +110,8 @@ def demo_accounts() -> list[dict]:
 
 def department_reviewers() -> list[dict]:
     """One reviewer (部门审批人员) per department handling an item of a published, fully specified one-thing of a
-    seed county, e.g. xinxiang_rev_public_security, so every task of the demo cases has someone to decide it."""
+    seed county, e.g. xinxiang_rev_public_security, so every task of the demo cases has someone to decide it; and
+    its head (部门负责人, xinxiang_head_public_security), to whom the 督办 of its overdue items go."""
     from catalog.choices import OneThingStatus, Specification
     from catalog.models import OneThingItem
 
@@ -132,6 +134,16 @@ def department_reviewers() -> list[dict]:
                 "kind": AccountKind.STAFF,
                 "name": f"{department_name}·{StaffRole.REVIEWER.label}",
                 "role": StaffRole.REVIEWER,
+                "region": region_code,
+                "department": department_code,
+            }
+        )
+        rows.append(
+            {
+                "username": f"{slug}_head_{department_code.lower()}",
+                "kind": AccountKind.STAFF,
+                "name": f"{department_name}·{StaffRole.DEPARTMENT_HEAD.label}",
+                "role": StaffRole.DEPARTMENT_HEAD,
                 "region": region_code,
                 "department": department_code,
             }

@@ -64,6 +64,7 @@ def grant(scope: Scope, *roles: str) -> Grant:
 
 _W, _R, _L, _D = StaffRole.WINDOW, StaffRole.REVIEWER, StaffRole.LEAD, StaffRole.DELIVERY
 _C, _S, _A = StaffRole.CATALOG_ADMIN, StaffRole.SUPERVISOR, StaffRole.SYSADMIN
+_H = StaffRole.DEPARTMENT_HEAD
 
 GRANTS: dict[str, tuple[Grant, ...]] = {
     # the catalog (清单管理)
@@ -89,14 +90,14 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     "case.change_application": (grant(Scope.APPLICANT, APPLICANT), grant(Scope.WALK_IN, _W, _A)),
     # the departments' tasks (联办事项)
     "task.view": (
-        grant(Scope.DEPARTMENT, _R, _L),
+        grant(Scope.DEPARTMENT, _R, _L, _H),
         grant(Scope.LEAD, _L),
         grant(Scope.REGION, _S, _W, _D),
         grant(Scope.ANY, _A),
     ),
     # the item's form values and materials (数据最小化): not the lead's one-thing-wide view (it follows progress,
     # not another department's data: bank cards, medical invoices…)
-    "task.data": (grant(Scope.DEPARTMENT, _R, _L), grant(Scope.REGION, _S, _W, _D), grant(Scope.ANY, _A)),
+    "task.data": (grant(Scope.DEPARTMENT, _R, _L, _H), grant(Scope.REGION, _S, _W, _D), grant(Scope.ANY, _A)),
     "task.decide": (grant(Scope.DEPARTMENT, _R, _L), grant(Scope.ANY, _A)),  # 受理、审批、补充材料、指派
     "task.urge": (  # 催办
         grant(Scope.REGION, _S, _W),
@@ -116,11 +117,21 @@ GRANTS: dict[str, tuple[Grant, ...]] = {
     # supervisors follow both in their region and record responsibility for upheld complaints (000 第二十二条)
     "rating.rate": (grant(Scope.APPLICANT, APPLICANT),),
     "rating.window_screen": (grant(Scope.REGION, _W), grant(Scope.ANY, _A)),
-    "rating.rectify": (grant(Scope.DEPARTMENT, _R, _L, _W, _D), grant(Scope.ANY, _A)),
+    "rating.rectify": (grant(Scope.DEPARTMENT, _R, _L, _W, _D, _H), grant(Scope.ANY, _A)),
     "rating.supervise": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
     "complaint.file": (grant(Scope.APPLICANT, APPLICANT),),
-    "complaint.handle": (grant(Scope.DEPARTMENT, _R, _L, _W, _D), grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
+    "complaint.handle": (
+        grant(Scope.DEPARTMENT, _R, _L, _W, _D, _H),  # the department's head too: the complaint is about its people
+        grant(Scope.REGION, _S),
+        grant(Scope.ANY, _A),
+    ),
     "complaint.supervise": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
+    # supervision (电子监察): the figures and the dashboard of a region (asked of a region); 大数据局 staff who read
+    # them are given the supervisor role
+    "supervision.view": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),
+    "supervision.escalate": (grant(Scope.REGION, _S), grant(Scope.ANY, _A)),  # 督办 a late item, close a 督办
+    # the department answers a 督办 of its item: its reviewers, its lead role, its head
+    "supervision.answer": (grant(Scope.DEPARTMENT, _R, _L, _H), grant(Scope.ANY, _A)),
 }
 
 # action -> every role any of its grants names (the navigation asks "does this user hold one of them somewhere")

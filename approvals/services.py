@@ -206,7 +206,9 @@ def do_accept_item(item: CaseItem, *, acting_user: User, ip: str | None = None) 
         }
     item.clock_flag = ""
     item.save()
-    _record(case, item, action, Actor(acting_user, ip, "department"), before, summary=summary, at=now)
+    due = item.decision_due_on.isoformat() if item.decision_due_on else None
+    actor = Actor(acting_user, ip, "department")
+    _record(case, item, action, actor, before, summary=summary, detail={"decision_due": due}, at=now)
     _refresh_case_status(case, Actor(acting_user, ip, "department"))
     _tell(case, "item.accepted", item)
     return item
@@ -524,7 +526,11 @@ def _release_dependants(case: Case, approved: CaseItem, now: dt.datetime) -> Non
             before,
             summary=_("The result of “%(prerequisite)s” reached %(item)s; it can now be decided.")
             % {"prerequisite": approved.name, "item": dependant.name},
-            detail={"prerequisite": approved.name, "result_number": approved.result_number},
+            detail={
+                "prerequisite": approved.name,
+                "result_number": approved.result_number,
+                "decision_due": dependant.decision_due_on.isoformat() if dependant.decision_due_on else None,
+            },
             at=now,
         )
 

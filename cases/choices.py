@@ -134,6 +134,9 @@ class CaseAction(models.TextChoices):
     RESUME_ITEM = "resume_item", _("Supplement received; clock resumed")  # 恢复计时
     ASSIGN_ITEM = "assign_item", _("Assigned")  # 分派承办人
     URGE_ITEM = "urge_item", _("Urged")  # 催办
+    ESCALATE_ITEM = "escalate_item", _("Escalated by supervision")  # 督办（监察人员或超期自动督办）
+    ANSWER_ESCALATION = "answer_escalation", _("Escalation answered")  # 督办回复（原因、新的办结日期）
+    CLOSE_ESCALATION = "close_escalation", _("Escalation closed")  # 督办办结
     RELEASE_ITEM = "release_item", _("Prerequisite result received")  # 前置事项结果推送
     STOP_ITEM = "stop_item", _("Stopped: a prerequisite failed")  # 前置事项未通过，终止
     CLOCK_WARNING = "clock_warning", _("Time limit nearly reached")  # 预警

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "results",
     "documents",
     "evaluation",
+    "supervision",
     "notifications",
     "guides",
     "axes",  # login throttling and lockout (README "Production settings": LOGIN_*)
@@ -261,8 +262,12 @@ STATE_GUARD = DEBUG
 PERIODIC_TASKS = {
     "approvals.tasks.scan_deadlines": 60,
     "cases.tasks.scan_review_clocks": 60,
+    "supervision.tasks.scan_escalations": 300,
     "notifications.tasks.retry_messages": 60,
 }
+# 督办 (supervision.scans): an item overdue by this many working days is escalated automatically to its department's
+# head and the region's supervisors (once; again only after the earlier one was answered or closed).
+SUPERVISION_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("YIJIAN_ESCALATE_AFTER_WORKDAYS", "2"))
 # The outbox (notifications.services): an SMS the gateway refused is retried after OUTBOX_RETRY_SECONDS, doubling
 # each time (1, 2, 4, 8 min), and marked undeliverable after OUTBOX_MAX_ATTEMPTS; one still queued after
 # OUTBOX_STALE_SECONDS was never handed to the worker and is sent by the retry sweep.

@@ -29,5 +29,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("guides/", include("guides.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("catalog.urls")),
 ]

@@ -2,7 +2,7 @@
 
 The world: a city with two counties, A and B. In A, two departments (LEAD_DEPT leads one-thing `ot_a`, OTHER_DEPT
 leads `ot_a2`); in B, one (`ot_b`). Four cases (one of them filed at A's window), four distributed items, two
-licences, four documents. Each staff member holds one role in county A (reviewer and lead in LEAD_DEPT); one
+licences, four documents. Each staff member holds one role in county A (reviewer, lead and department head in LEAD_DEPT); one
 supervisor sits at the city; `applicant` filed `a_led`.
 
 EXPECTED below is written out by hand — it is what each role may do, as people would state it, not read from
@@ -38,6 +38,7 @@ ROLES = (
     "catalog_admin",
     "supervisor",
     "city_supervisor",
+    "department_head",
     "sysadmin",
     "applicant",
     "nobody",
@@ -80,6 +81,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "result.archive": {"window": A_CASES, "lead": {"a_led", "a_walk_in"}, "sysadmin": ALL_CASES},
     "task.view": {
         "reviewer": {"i_led_lead"},
+        "department_head": {"i_led_lead"},  # its own department's tasks (to answer their 督办)
         "lead": {"i_led_lead", "i_led_other"},  # its department's, and every item of the one-thing it leads
         "window": A_ITEMS,
         "delivery": A_ITEMS,
@@ -89,6 +91,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "task.data": {
         "reviewer": {"i_led_lead"},
+        "department_head": {"i_led_lead"},  # the head reads its own department's tasks in full
         "lead": {"i_led_lead"},  # not the other department's data of the one-thing it leads
         "window": A_ITEMS,
         "delivery": A_ITEMS,
@@ -111,6 +114,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "lead": {"d_item_lead"},
         "sysadmin": {"d_item_lead", "d_item_other"},
     },
+    "supervision.view": {"supervisor": {"A"}, "city_supervisor": {"A", "B", "CITY"}, "sysadmin": {"A", "B", "CITY"}},
+    "supervision.escalate": {"supervisor": A_ITEMS, "city_supervisor": ALL_ITEMS, "sysadmin": ALL_ITEMS},
+    "supervision.answer": {
+        "reviewer": {"i_led_lead"},
+        "lead": {"i_led_lead"},  # its department's item, not the other department's of the one-thing it leads
+        "department_head": {"i_led_lead"},
+        "sysadmin": ALL_ITEMS,
+    },
     "catalog.view_drafts": {
         "catalog_admin": A_THINGS,
         "supervisor": A_THINGS,
@@ -125,7 +136,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # certificate window have no department: they handle none); supervisors see their region's
     "rating.rate": {"applicant": {"a_led"}},
     "rating.window_screen": {"window": A_CASES, "sysadmin": ALL_CASES},
-    "rating.rectify": {"reviewer": {"r_lead"}, "lead": {"r_lead"}, "sysadmin": ALL_RECTIFICATIONS},
+    "rating.rectify": {
+        "reviewer": {"r_lead"},
+        "lead": {"r_lead"},
+        "department_head": {"r_lead"},
+        "sysadmin": ALL_RECTIFICATIONS,
+    },
     "rating.supervise": {
         "supervisor": A_RECTIFICATIONS,
         "city_supervisor": ALL_RECTIFICATIONS,
@@ -135,6 +151,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "complaint.handle": {
         "reviewer": {"c_lead"},
         "lead": {"c_lead"},
+        "department_head": {"c_lead"},
         "supervisor": A_COMPLAINTS,
         "city_supervisor": ALL_COMPLAINTS,
         "sysadmin": ALL_COMPLAINTS,
@@ -160,6 +177,8 @@ KIND_OF_ACTION = {
     ),
     **dict.fromkeys(["result.deliver", "result.archive"], "case"),
     **dict.fromkeys(["task.view", "task.data", "task.decide", "task.urge"], "item"),
+    **dict.fromkeys(["supervision.escalate", "supervision.answer"], "item"),
+    "supervision.view": "region",
     "licence.revoke": "licence",
     "document.revoke_centre": "centre_document",
     "document.revoke_item": "item_document",
@@ -246,6 +265,7 @@ class World:
             "catalog_admin": self._staff("catalog_admin", StaffRole.CATALOG_ADMIN, a),
             "supervisor": self._staff("supervisor", StaffRole.SUPERVISOR, a),
             "city_supervisor": self._staff("city_supervisor", StaffRole.SUPERVISOR, city),
+            "department_head": self._staff("department_head", StaffRole.DEPARTMENT_HEAD, a, lead_dept),
             "sysadmin": self._staff("sysadmin", StaffRole.SYSADMIN, a),
             "applicant": applicant,
             "nobody": self._user("door_nobody", AccountKind.STAFF),

@@ -78,7 +78,7 @@ def test_every_demo_county_has_an_account_of_every_role(user_named):
 # what each role finds in the top bar besides the public catalog (`/`)
 EXPECTED = {
     None: set(),
-    "admin": {"/manage/", "/window/", "/tasks/", "/results/window/", "/evaluation/"},
+    "admin": {"/manage/", "/window/", "/tasks/", "/results/window/", "/evaluation/", "/supervision/"},
     "henan_catalog_admin": {"/manage/"},
     "citizen": {"/cases/", "/results/mine/", "/notifications/inbox/", "/shared-data/consents/"},
     # 好差评与投诉 (/evaluation/): the departments a 差评 or complaint may be routed to (the centre's window and
@@ -88,7 +88,8 @@ EXPECTED = {
     "xinxiang_lead": {"/tasks/", "/evaluation/"},
     "xinxiang_delivery": {"/tasks/", "/results/window/", "/evaluation/"},
     "xinxiang_catalog_admin": {"/manage/"},
-    "xinxiang_supervisor": {"/manage/", "/tasks/", "/evaluation/"},
+    "xinxiang_supervisor": {"/manage/", "/tasks/", "/evaluation/", "/supervision/"},
+    "xinxiang_department_head": {"/tasks/"},  # the tasks of its department, to answer their 督办
 }
 
 

@@ -321,6 +321,7 @@ def do_submit_case(
             "version": one_thing.version,
             "materials": {m.material_type.key: m.state for m in case.materials.select_related("material_type")},
             "deferral_requested": sorted(check.deferrable_missing),
+            "review_due": case.review_due_at.isoformat() if case.review_due_at else None,  # the clock, for supervision
             **({"duplicate_of": duplicate.number, "duplicate_reason": duplicate_reason} if duplicate else {}),
         },
         internal_note=(

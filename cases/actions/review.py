@@ -456,7 +456,10 @@ def _distribute(case: Case, actor: Actor) -> None:
         from_status=case.status,
         to_status=case.status,
         summary=_("Sent to %(departments)s.") % {"departments": "、".join(departments)},
-        detail={"items": [item.pk for item in items]},
+        detail={
+            "items": [item.pk for item in items],
+            "acceptance_due": acceptance_due.isoformat() if acceptance_due else None,  # the clock, for supervision
+        },
         at=now,
     )
     for hook in ON_DISTRIBUTED:

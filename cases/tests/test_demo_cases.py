@@ -96,6 +96,10 @@ def test_demo_cases_cover_every_state_and_record_every_change(submitted_restaura
     assert events.filter(action=CaseAction.CLOCK_WARNING, item__isnull=False).exists()
     assert events.filter(action=CaseAction.CLOCK_OVERDUE, item__isnull=True).exists()  # a formal review
     assert Message.objects.filter(case_number__in=demo.values("number")).exists()  # the applicants were told
+    # 督办 (supervision): one raised by the county's supervisor, one answered by the department, each on the timeline
+    assert events.filter(action=CaseAction.ESCALATE_ITEM, channel="supervision").exists()
+    assert events.filter(action=CaseAction.ANSWER_ESCALATION).exists()
+    assert "督办: 1 by a supervisor" in demo_run
     for status in (CaseStatus.COMPLETED, CaseStatus.WITHDRAWN, CaseStatus.CORRECTION):
         assert str(CaseStatus(status).label) in demo_run  # the summary table
 

@@ -16,6 +16,7 @@ PERIODIC = {
     "approvals.tasks.scan_deadlines",
     "cases.tasks.scan_review_clocks",
     "notifications.tasks.retry_messages",
+    "supervision.tasks.scan_escalations",
 }
 
 

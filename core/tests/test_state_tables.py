@@ -16,6 +16,7 @@ from core.statemachine import StateMachine, UnlistedTransition
 from documents.rules import DOCUMENT
 from evaluation.rules import COMPLAINT, RECTIFICATION
 from results.rules import LICENCE
+from supervision.rules import ESCALATION
 
 # action: "source states -> target states" ("=" stays); states and actions by their stored values
 EXPECTED = {
@@ -103,6 +104,11 @@ EXPECTED = {
         "answer": "open -> answered upheld",
         "record_responsibility": "upheld -> closed",
     },
+    "escalation": {  # 督办 (supervision/rules.py)
+        "answer": "open -> answered",
+        "close": "open answered -> closed",
+        "end": "open answered -> closed",
+    },
 }
 SYSTEM = {  # the platform's own actions: never offered to a person
     "case": {"distribute", "release_deferral", "clock_warning", "clock_overdue", "issue_licence", "results_ready",
@@ -115,8 +121,9 @@ SYSTEM = {  # the platform's own actions: never offered to a person
     "one_thing": {"supersede"},
     "rectification": set(),
     "complaint": set(),
+    "escalation": {"end"},
 }  # fmt: skip
-MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING, RECTIFICATION, COMPLAINT]
+MACHINES = [CASE, ITEM, MATERIAL, INSPECTION, DOCUMENT, LICENCE, ONE_THING, RECTIFICATION, COMPLAINT, ESCALATION]
 
 
 def written_out(machine: StateMachine) -> dict[str, tuple[set[str], set[str]]]:
@@ -177,6 +184,7 @@ SERVICE_MODULES = [
     "results/services.py",
     "documents/services.py",
     "catalog/services.py",
+    "supervision/services.py",
     "catalog/excel.py",
     "catalog/loading.py",
     "evaluation/services.py",

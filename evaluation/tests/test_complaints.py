@@ -31,7 +31,8 @@ def test_a_complaint_without_a_case_is_routed_answered_and_held_to_account(djang
     assert (c.region.code, c.complainant, c.mobile, c.status) == ("410721", None, "13900000008", "open")
     assert c.due_on == dt.date(2026, 10, 12)  # 5 working days: 9-30, 10-8, 10-9, 10-10 (调休), 10-12
     told = set(Message.objects.filter(kind="complaint.filed").values_list("recipient__username", flat=True))
-    assert told == {"xinxiang_rev_fire_rescue", "xinxiang_supervisor"}  # the department and the supervisor
+    # the department (its reviewer and its head) and the supervisor
+    assert told == {"xinxiang_rev_fire_rescue", "xinxiang_head_fire_rescue", "xinxiang_supervisor"}
     with at("2026-10-08 10:00"):
         with pytest.raises(services.NotAllowed):
             services.do_answer_complaint(c, upheld=True, answer="x", acting_user=user("xinxiang_rev_market"))

@@ -42,7 +42,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
@@ -69,7 +69,7 @@ KEY_PREFIX = "demo-"
 PDF = MINIMAL_PDF
 # Apps whose rows may be deleted with a demo case (its trail, results, drafts); anything else protecting a case
 # stops the reset.
-CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials", "documents", "evaluation"}
+CASE_OWNED_APPS = {"cases", "approvals", "results", "oneform", "materials", "documents", "evaluation", "supervision"}
 DEMO_COMPLAINT_MOBILE = "13900000099"  # the fictional complainant without an account: their complaints are demo data
 
 
@@ -992,6 +992,46 @@ def demo_cases():
     return Case.objects.filter(submission_key__startswith=KEY_PREFIX)
 
 
+def escalate_late_items(demo: Demo) -> str:
+    """督办 on the late demo items, at the real time: the county's supervisor escalates the latest-due late item by
+    hand, the scan escalates those overdue long enough (settings.SUPERVISION_ESCALATE_AFTER_WORKDAYS), and the
+    department's head answers one of them with a reason and a new date — so the dashboard has all three."""
+    from supervision import scans as supervision_scans
+    from supervision.models import Escalation
+    from supervision.services import do_answer_escalation, do_escalate_item
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    late = list(
+        CaseItem.objects.filter(case__in=demo_cases(), escalations__isnull=True)
+        .filter(
+            Q(status=ItemStatus.QUEUED, acceptance_due_at__lt=now)
+            | Q(status__in=(ItemStatus.ACCEPTED, ItemStatus.PRE_REVIEW), decision_due_on__lt=today)
+        )
+        .select_related("case__region", "department")
+        .order_by("-decision_due_on", "pk")
+    )
+    manual = 0
+    if late:
+        item = late[0]
+        supervisor = demo.user(f"{SEED_COUNTIES[item.case.region.code]}_supervisor")
+        do_escalate_item(item, "请说明超期原因，并于三个工作日内办结。", acting_user=supervisor)
+        manual = 1
+    automatic = supervision_scans.scan_escalations()["escalated"]
+    answered = 0
+    waiting = Escalation.objects.filter(case__in=demo_cases(), status="open").select_related(
+        "item__department", "case__region"
+    )
+    for escalation in waiting.order_by("raised_at", "pk")[:1]:
+        head = User.objects.filter(
+            roles__role=StaffRole.DEPARTMENT_HEAD, roles__department=escalation.item.department
+        ).first() or demo.reviewer(escalation.item)
+        new_date = WorkingCalendar().add_workdays(today, 3)
+        do_answer_escalation(escalation, "现场核查排期延后，已加派人员。", new_date, acting_user=head)
+        answered = 1
+    return f"督办: {manual} by a supervisor, {automatic} automatic, {answered} answered by the department"
+
+
 def _force_delete(queryset, depth: int = 0) -> int:
     """Delete rows and whatever case-owned rows protect them (events, results), never other apps' rows."""
     for _attempt in range(20):
@@ -1083,6 +1123,7 @@ class Command(BaseCommand):
         items = approvals.scan_deadlines()
         reviews = scan_review_clocks_now()
         self.stdout.write(self.summary(items, reviews))
+        self.stdout.write(escalate_late_items(demo))
 
     def summary(self, items: dict[str, int], reviews: dict[str, int]) -> str:
         found = demo_cases()

@@ -232,29 +232,40 @@ MEDIA_ROOT = BASE_DIR / "media"  # uploaded materials; git-ignored
 # 0700 directories, written whole: core.storage.StoredPdfStorage); YIJIAN_STORAGE=s3 puts both in one private
 # bucket of an S3-compatible object store (django-storages; MinIO, Ceph, a cloud's OSS/COS), under materials/ and
 # pdfs/ (README "Deployment").
+STATICFILES_STORAGE_SETTING = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+def s3_storages(bucket: str, **options) -> dict:
+    """STORAGES for one private bucket of an S3-compatible store: materials under materials/, PDFs under pdfs/."""
+    s3 = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,  # no public URL: a URL, if one is ever asked for, is signed and expires
+        "file_overwrite": False,
+        **options,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3, "location": "materials"}},
+        "pdfs": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3, "location": "pdfs"}},
+        "staticfiles": STATICFILES_STORAGE_SETTING,
+    }
+
+
 STORAGE_KIND = os.environ.get("YIJIAN_STORAGE", "local")
 if STORAGE_KIND == "s3":
-    _s3 = {
-        "bucket_name": os.environ.get("YIJIAN_S3_BUCKET", "yijian"),
-        "endpoint_url": os.environ.get("YIJIAN_S3_ENDPOINT_URL") or None,
-        "region_name": os.environ.get("YIJIAN_S3_REGION") or None,
-        "access_key": os.environ.get("YIJIAN_S3_ACCESS_KEY") or None,  # else boto3's own (AWS_* variables, roles)
-        "secret_key": os.environ.get("YIJIAN_S3_SECRET_KEY") or None,
-        "default_acl": "private",
-        "querystring_auth": True,  # no public URL: a URL, if ever asked for, is signed and expires
-        "file_overwrite": False,
-        "addressing_style": os.environ.get("YIJIAN_S3_ADDRESSING_STYLE", "path"),
-    }
-    STORAGES = {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "materials"}},
-        "pdfs": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "pdfs"}},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    STORAGES = s3_storages(
+        os.environ.get("YIJIAN_S3_BUCKET", "yijian"),
+        endpoint_url=os.environ.get("YIJIAN_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, a cloud's OSS/COS
+        region_name=os.environ.get("YIJIAN_S3_REGION") or None,
+        access_key=os.environ.get("YIJIAN_S3_ACCESS_KEY") or None,  # else boto3's own (AWS_* variables, roles)
+        secret_key=os.environ.get("YIJIAN_S3_SECRET_KEY") or None,
+        addressing_style=os.environ.get("YIJIAN_S3_ADDRESSING_STYLE", "path"),
+    )
 elif STORAGE_KIND == "local":
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "pdfs": {"BACKEND": "core.storage.StoredPdfStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": STATICFILES_STORAGE_SETTING,
     }
 else:
     raise ImproperlyConfigured(f"YIJIAN_STORAGE must be local or s3, not {STORAGE_KIND!r}.")

@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: the seed catalog and demo accounts, demo users by role, clients; background
 tasks run at once."""
 
+import contextlib
+
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -98,3 +100,130 @@ def client_for(db):
         return client
 
     return make
+
+
+class TaskQueue:
+    """The real queue of settings.TASKS_BACKEND (YIJIAN_TASKS_BACKEND: the database by default, Redis and RQ with
+    `rq`), for the tests of the background tasks themselves (`pytest -m tasks`; .ci/run runs them once more with
+    YIJIAN_TASKS_BACKEND=rq). What is enqueued is recorded (django-tasks' task_enqueued signal) and read back from the
+    backend; `run()` is the backend's own worker in burst mode, in this process: it runs what is due, then returns.
+    """
+
+    def __init__(self, settings):
+        from django_tasks.signals import task_enqueued
+
+        self.backend_path = settings.TASKS_BACKEND
+        self.kind = "rq" if self.backend_path.startswith("django_tasks_rq.") else "database"
+        settings.TASKS = {"default": {"BACKEND": self.backend_path, "QUEUES": ["default"]}}
+        self.ids: list[str] = []
+        self._signal = task_enqueued
+        task_enqueued.connect(self._enqueued)
+        if self.kind == "rq":
+            self._empty()
+
+    def _enqueued(self, sender, task_result, **kwargs):
+        self.ids.append(task_result.id)
+
+    def close(self) -> None:
+        self._signal.disconnect(self._enqueued)
+        if self.kind == "rq":
+            self._empty()
+
+    def _rq_queue(self):
+        import django_rq
+        from django_tasks_rq import Job
+
+        return django_rq.get_queue("default", job_class=Job)
+
+    def _empty(self) -> None:
+        """This queue's jobs and registries in Redis (the tests' own database of it: YIJIAN_REDIS_URL)."""
+        from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry
+
+        queue = self._rq_queue()
+        queue.empty()
+        for registry in (FinishedJobRegistry, FailedJobRegistry, ScheduledJobRegistry):
+            for job_id in registry(queue=queue).get_job_ids():
+                registry(queue=queue).remove(job_id, delete_job=True)
+
+    def results(self):
+        """Every task enqueued during the test, as the backend reports it now (status, return value, errors)."""
+        from django_tasks import task_backends
+
+        backend = task_backends["default"]
+        return [backend.get_result(result_id) for result_id in self.ids]
+
+    def waiting(self):
+        from django_tasks import TaskResultStatus
+
+        return [r for r in self.results() if r.status == TaskResultStatus.READY]
+
+    def in_broker(self) -> int:
+        """How many tasks wait where the backend keeps them: Redis (the queue and its scheduled jobs), or the
+        database table of django_tasks_db."""
+        if self.kind == "rq":
+            from rq.registry import ScheduledJobRegistry
+
+            queue = self._rq_queue()
+            return queue.count + ScheduledJobRegistry(queue=queue).count
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+
+    def run(self) -> None:
+        if self.kind == "rq":
+            self._run_rq()
+        else:
+            self._run_database()
+
+    def _run_rq(self) -> None:
+        """RQ's SimpleWorker (no fork: the job runs in this process, inside the test's database transaction), burst:
+        it takes every job from Redis, runs it, stores its result in Redis, and returns when the queue is empty."""
+        from django_tasks_rq import Job
+        from rq import SimpleWorker
+
+        queue = self._rq_queue()
+        with _restored_signals_and_loggers("rq.worker", "rq"):
+            SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+    def _run_database(self) -> None:
+        """`manage.py db_worker --batch`: every queued task, then exit. The worker drops database connections between
+        tasks (close_old_connections), which would end the test's transaction."""
+        import io
+        from unittest import mock
+
+        from django.core.management import call_command
+
+        with (
+            _restored_signals_and_loggers("django_tasks", "django_tasks_db"),
+            mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+        ):
+            call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, stdout=io.StringIO())
+
+
+@contextlib.contextmanager
+def _restored_signals_and_loggers(*logger_names: str):
+    """A worker installs signal handlers and log handlers of its own: put back afterwards."""
+    import logging
+    import signal
+
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved_signals = {s: signal.getsignal(s) for s in signals}
+    loggers = [logging.getLogger(name) for name in logger_names]
+    saved_loggers = [(lg, lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    try:
+        yield
+    finally:
+        for sig, handler in saved_signals.items():
+            signal.signal(sig, handler)
+        for lg, level, handlers, propagate in saved_loggers:
+            lg.setLevel(level)
+            lg.handlers[:] = handlers
+            lg.propagate = propagate
+
+
+@pytest.fixture
+def task_queue(settings):
+    """The configured task backend's real queue and worker (TaskQueue); mark the test `tasks`."""
+    queue = TaskQueue(settings)
+    yield queue
+    queue.close()

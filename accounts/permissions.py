@@ -395,6 +395,16 @@ def holds(user: User | AnonymousUser | None, action: str) -> bool:
     )
 
 
+def only_supervises(user: User | AnonymousUser | None) -> bool:
+    """Whether every role `user` holds is 监察人员: their pages only read, and may read from a replica
+    (core.routers.replica_reads) — someone who also decides, receives or delivers sees their own writes at once."""
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return False
+    assert isinstance(user, User)
+    roles = {a.role for a in _assignments(user)}
+    return roles == {StaffRole.SUPERVISOR}
+
+
 def restrict(user: User | AnonymousUser | None, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
     """The objects of `queryset` `user` may perform `action` on (one filter; "not found" and "not yours" alike)."""
     condition = permit(user, action).q(subject_of(queryset.model))

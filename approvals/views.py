@@ -39,13 +39,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.permissions import Permit, holds, may, offered, permit
+from accounts.permissions import Permit, holds, may, offered, only_supervises, permit
 from cases import rules as case_rules
 from cases.choices import ENDED_ITEM_STATUSES, CaseAction, ItemStatus
 from cases.models import CaseEvent, CaseItem
 from core.errors import ConflictError, UserFacingError
 from core.fields import parse_id
 from core.http import client_ip, safe_next
+from core.routers import replica_reads
 from workcalendar.clocks import ClockReading
 from workcalendar.services import CalendarNotConfigured, WorkingCalendar
 
@@ -144,6 +145,7 @@ def _querystring(**params: str) -> str:
 
 @login_required
 @require_GET
+@replica_reads(when=lambda request: only_supervises(request.user))  # supervisors' reads may lag (core.routers)
 def index(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     filters = forms.TaskFilterForm(request.GET)

@@ -18,8 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from core.storage import pdf_storage
 
 # Relative URLs in a document resolve against this made-up origin; the fetcher maps its /static/ paths to files.
 DOCUMENT_ORIGIN = "http://yijian.invalid/"
@@ -98,17 +101,24 @@ def html_to_pdf_cached(html: str) -> bytes:
     return pdf
 
 
-def stored_pdf_path(name: str) -> Path:
-    """Where the stored PDF `name` ("documents/12/current.pdf") lives: MEDIA_ROOT/pdfs/, which no URL serves (the
-    views hand the bytes out after their permission check) and git ignores."""
+def _checked(name: str) -> str:
     if ".." in Path(name).parts or name.startswith("/"):
         raise SuspiciousFileOperation(name)
-    return Path(settings.MEDIA_ROOT) / "pdfs" / name
+    return name
+
+
+def stored_pdf_path(name: str) -> Path:
+    """Where the stored PDF `name` ("documents/12/current.pdf") lives on the local filesystem storage: MEDIA_ROOT/pdfs/,
+    which no URL serves (the views hand the bytes out after their permission check) and git ignores. Another
+    storage (S3) has no path: use find_stored_pdf."""
+    return Path(pdf_storage().path(_checked(name)))
 
 
 def find_stored_pdf(name: str) -> bytes | None:
+    """The bytes of the stored PDF `name` in settings.STORAGES["pdfs"], None when there is none."""
     try:
-        return stored_pdf_path(name).read_bytes()
+        with pdf_storage().open(_checked(name), "rb") as f:
+            return f.read()
     except FileNotFoundError:
         return None
 
@@ -116,19 +126,20 @@ def find_stored_pdf(name: str) -> bytes | None:
 def store_pdf(name: str, pdf: bytes) -> bytes:
     """Keep `pdf` as the stored PDF `name`, unless one is stored already: then that one is kept and returned, so
     that every reader gets the same bytes (two first downloads at once, or a download beside the background task).
-    The file appears whole or not at all (written aside, then linked into place; the link fails if one exists)."""
-    path = stored_pdf_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".part")  # 0600: documents hold personal data
+    On the local storage the file appears whole or not at all and the first writer wins (core.storage); on S3 an
+    object appears whole, and two writers racing for the same name both wrote a rendering of the same content."""
+    storage = pdf_storage()
+    name = _checked(name)
+    existing = find_stored_pdf(name)
+    if existing is not None:
+        return existing
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(pdf)
-        try:
-            os.link(partial, path)
-        except FileExistsError:
-            return path.read_bytes()
-    finally:
-        os.unlink(partial)
+        saved = storage.save(name, ContentFile(pdf))
+    except FileExistsError:  # another writer linked its file first
+        return find_stored_pdf(name) or pdf
+    if saved != name:  # the storage chose another name: one appeared meanwhile; keep that one
+        storage.delete(saved)
+        return find_stored_pdf(name) or pdf
     return pdf
 
 

@@ -2,7 +2,8 @@
 WeasyPrint (core.pdf), a QR code to the public verification page (core.qr), the number and code printed as text.
 
 Stored, not laid out at each download: the change that issues a document (or supersedes or revokes it) enqueues
-documents.tasks.render_document_pdf once it commits, which keeps the PDF under MEDIA_ROOT/pdfs/ (core.pdf.store_pdf);
+documents.tasks.render_document_pdf once it commits, which keeps the PDF in the "pdfs" storage (core.pdf.store_pdf:
+settings.STORAGES, MEDIA_ROOT/pdfs/ locally, a private bucket on S3);
 the download serves that file, or renders and stores it when the task has not run yet (stored_document_pdf). One
 file per document and status (`pdf_name`): the banner of a superseded or revoked document is part of its page, so a
 document serves the same bytes for as long as its status holds, and its own file once it changed.

@@ -6,7 +6,7 @@ verification page /results/verify/ carrying the licence's number and its existin
 licence still downloads, marked revoked, and its QR code then verifies as revoked.
 
 Stored, not laid out at each download: issuing (and revoking) a licence enqueues results.tasks.render_licence_pdf
-once the change commits, which keeps the PDF under MEDIA_ROOT/pdfs/licences/ (core.pdf.store_pdf); the download
+once the change commits, which keeps the PDF as licences/… in the "pdfs" storage (core.pdf.store_pdf); the download
 serves it, or renders and stores it when the task has not run yet. One file per licence and status (the revoked
 banner is part of the page): the same bytes at every download while the status holds.
 """

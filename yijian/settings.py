@@ -10,8 +10,14 @@ ALLOWED_HOSTS  comma-separated
 YIJIAN_NOTIFICATION_SENDER  dotted path of the SMS sender (default: log to the console)
 YIJIAN_PUBLIC_URL  the address citizens reach the platform at (default http://127.0.0.1:8000): QR codes on
                    guides, receipts, decisions and e-licences point there
-YIJIAN_TASKS_BACKEND  the background task backend (default: the database queue, run by `manage.py db_worker`);
-                      the test suite sets django_tasks.backends.immediate.ImmediateBackend (conftest.py)
+YIJIAN_TASKS_BACKEND  the background task backend: "database" (default: the queue is a table, run by `manage.py
+                      db_worker`), "rq" (Redis and RQ: `manage.py rqworker --job-class django_tasks_rq.Job`), or a
+                      dotted backend path; the test suite runs tasks at once (conftest.py) except where it tests the
+                      queue itself (`pytest -m tasks`, on the backend named here)
+YIJIAN_REDIS_URL  the Redis of the RQ backend (default redis://127.0.0.1:6379/0)
+YIJIAN_STORAGE    where materials and stored PDFs live: "local" (default: MEDIA_ROOT) or "s3" (YIJIAN_S3_*)
+DATABASE_REPLICA_URL  a read replica of DATABASE_URL: the supervision pages read from it (core.routers)
+YIJIAN_STATIC_ROOT  where `collectstatic` puts the static files WhiteNoise serves (default staticfiles/)
 """
 
 import os
@@ -125,12 +131,45 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yijian.wsgi.application"
 
+# CONN_MAX_AGE: seconds a worker keeps its database connection (0: one per request). >0 straight to PostgreSQL
+# (a connection costs a process fork there), 0 behind PgBouncer (README "Deployment"); checked before reuse.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=CONN_MAX_AGE,
+        conn_health_checks=CONN_MAX_AGE > 0,
     )
 }
+# Behind PgBouncer in transaction pooling a connection is someone else's after each transaction: no server-side
+# cursors (they live across transactions) and CONN_MAX_AGE=0 (README "Deployment").
+if env_bool("PGBOUNCER", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A read replica (streaming replication of the primary): reads that tolerate a little lag — the supervision pages,
+# marked with core.routers.replica_reads — go there; every write, and every read inside a transaction, goes to the
+# primary (core.routers.ReplicaRouter).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_MAX_AGE > 0
+    )
+    if env_bool("PGBOUNCER", default=False):
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+# The alias replica reads go to (None: none configured, everything reads the primary), and the apps whose models
+# may be read there. Accounts, sessions, permissions and login throttling always read the primary: a role just
+# revoked, or a session just opened, must not be missed because of replication lag.
+REPLICA_DATABASE = "replica" if "replica" in DATABASES else None
+REPLICA_APPS = [
+    "regions",
+    "catalog",
+    "workcalendar",
+    "cases",
+    "approvals",
+    "results",
+    "documents",
+    "materials",
+    "supervision",
+]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing at once. IMMEDIATE: a transaction takes the write lock when it
     # begins, so that it waits (up to the timeout) rather than failing with "database is locked" when it would
@@ -184,11 +223,54 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"  # `manage.py collectstatic` fills it for production
+STATIC_ROOT = Path(os.environ.get("YIJIAN_STATIC_ROOT", BASE_DIR / "staticfiles"))  # `collectstatic` fills it
 WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ in development
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"  # uploaded materials; git-ignored
+# Files go through Django's storage API: "default" holds the materials (materials.Upload, case materials, supplement
+# answers), "pdfs" the stored case documents and e-licences (core.pdf). Neither is served by a URL: the views hand
+# files out after their permission check. Locally both live under MEDIA_ROOT (the PDFs in MEDIA_ROOT/pdfs, 0600, in
+# 0700 directories, written whole: core.storage.StoredPdfStorage); YIJIAN_STORAGE=s3 puts both in one private
+# bucket of an S3-compatible object store (django-storages; MinIO, Ceph, a cloud's OSS/COS), under materials/ and
+# pdfs/ (README "Deployment").
+STATICFILES_STORAGE_SETTING = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+def s3_storages(bucket: str, **options) -> dict:
+    """STORAGES for one private bucket of an S3-compatible store: materials under materials/, PDFs under pdfs/."""
+    s3 = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,  # no public URL: a URL, if one is ever asked for, is signed and expires
+        "file_overwrite": False,
+        **options,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3, "location": "materials"}},
+        "pdfs": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3, "location": "pdfs"}},
+        "staticfiles": STATICFILES_STORAGE_SETTING,
+    }
+
+
+STORAGE_KIND = os.environ.get("YIJIAN_STORAGE", "local")
+if STORAGE_KIND == "s3":
+    STORAGES = s3_storages(
+        os.environ.get("YIJIAN_S3_BUCKET", "yijian"),
+        endpoint_url=os.environ.get("YIJIAN_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, a cloud's OSS/COS
+        region_name=os.environ.get("YIJIAN_S3_REGION") or None,
+        access_key=os.environ.get("YIJIAN_S3_ACCESS_KEY") or None,  # else boto3's own (AWS_* variables, roles)
+        secret_key=os.environ.get("YIJIAN_S3_SECRET_KEY") or None,
+        addressing_style=os.environ.get("YIJIAN_S3_ADDRESSING_STYLE", "path"),
+    )
+elif STORAGE_KIND == "local":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "pdfs": {"BACKEND": "core.storage.StoredPdfStorage"},
+        "staticfiles": STATICFILES_STORAGE_SETTING,
+    }
+else:
+    raise ImproperlyConfigured(f"YIJIAN_STORAGE must be local or s3, not {STORAGE_KIND!r}.")
 # What users may send: uploaded materials (materials.services.check_file, materials.filecheck) and Excel imports
 # of one-thing lists (catalog.excel.ImportLimits); past a limit the file is refused with a message naming it.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -249,12 +331,20 @@ NOTIFICATION_SENDER = os.environ.get("YIJIAN_NOTIFICATION_SENDER", "notification
 # backend keeps the queue in the database (django_tasks_db) and `manage.py db_worker` runs it; `manage.py
 # run_periodic` enqueues the PERIODIC_TASKS. Another backend (django_tasks_rq.RQBackend with Redis) needs no change
 # to the task code. The tests run every task at once (ImmediateBackend, set in conftest.py).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("YIJIAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+TASKS_BACKEND = TASK_BACKENDS.get(os.environ.get("YIJIAN_TASKS_BACKEND", ""), "") or os.environ.get(
+    "YIJIAN_TASKS_BACKEND", TASK_BACKENDS["database"]
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+# Redis and RQ (YIJIAN_TASKS_BACKEND=rq): the queue lives in Redis and `manage.py rqworker --job-class
+# django_tasks_rq.Job` runs it (scripts/serve --production starts them). Tasks past their DEFAULT_TIMEOUT are killed.
+RQ_QUEUES = {"default": {"URL": os.environ.get("YIJIAN_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 # Every save of a status field checked against its state table (core/statemachine.py): on in development and in
 # the tests (test_settings), where a code path that changes a status behind its table's back fails.
 STATE_GUARD = DEBUG

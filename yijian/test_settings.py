@@ -17,3 +17,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_USE_FINDERS = True
 STATE_GUARD = True  # every status change checked against its state table (core/statemachine.py)  # serve straight from static/ (no collectstatic in tests)
+# A second alias, as a production replica would be (DATABASE_REPLICA_URL): in the tests a mirror of the test
+# database (Django's TEST MIRROR: the same database through a connection of its own). Off unless a test routes to it
+# (settings.REPLICA_DATABASE = "replica"; core/tests/test_replica.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_DATABASE = None

@@ -268,3 +268,26 @@ def test_the_scan_reads_the_candidates_through_the_partial_indexes():
         if index["index"]
     }
     assert {"caseitem_acceptance_clock", "caseitem_decision_clock"} <= names
+
+
+@pytest.mark.tasks
+def test_the_periodic_scan_runs_on_the_queue_and_its_worker(task_queue, django_capture_on_commit_callbacks):
+    """As deployed: `run_periodic --once` enqueues approvals.tasks.scan_deadlines on the configured backend (the
+    database, or Redis with YIJIAN_TASKS_BACKEND=rq); the worker takes it from there and flags the items."""
+    import io
+
+    from django.core.management import call_command
+    from django_tasks import TaskResultStatus
+
+    with at("2026-09-29 10:00"):
+        case = restaurant_case()
+    items = list(case.items.all())
+    with at("2026-09-30 15:30"):
+        call_command("run_periodic", once=True, stdout=io.StringIO())
+        assert not CaseItem.objects.filter(case=case).exclude(clock_flag="").exists()  # enqueued, not run
+        with django_capture_on_commit_callbacks(execute=True):
+            task_queue.run()
+    scan = next(r for r in task_queue.results() if r.task.module_path == "approvals.tasks.scan_deadlines")
+    assert scan.status == TaskResultStatus.SUCCESSFUL
+    assert scan.return_value == {"warning": len(items), "overdue": 0}
+    assert set(CaseItem.objects.filter(case=case).values_list("clock_flag", flat=True)) == {"warning"}

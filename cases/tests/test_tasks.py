@@ -95,3 +95,23 @@ def test_only_cases_whose_clock_needs_an_event_are_selected(restaurant_one_thing
     with at("2026-11-25 13:30"):
         assert scan_review_clocks_now() == {"warning": 0, "overdue": 1}
     assert selected("2026-11-26 09:00") == []
+
+
+@pytest.mark.tasks
+def test_the_review_clock_scan_runs_on_the_queue_and_its_worker(restaurant_one_thing, task_queue):
+    """The task as deployed: enqueued on the configured backend (the database, or Redis with
+    YIJIAN_TASKS_BACKEND=rq), run by its worker, its result read back from the backend."""
+    from django_tasks import TaskResultStatus
+
+    enterprise = User.objects.get(username="enterprise")
+    with at("2026-11-25 10:00"):
+        case = services.do_submit_case(make_ready_draft(enterprise, restaurant_one_thing), "k1", acting_user=enterprise)
+    with at("2026-11-25 11:40"):
+        scan_review_clocks.enqueue()
+        assert clock_events(case) == []  # waiting for the worker
+        [waiting] = task_queue.waiting()
+        assert waiting.task.module_path == "cases.tasks.scan_review_clocks"
+        task_queue.run()
+    [done] = task_queue.results()
+    assert (done.status, done.return_value) == (TaskResultStatus.SUCCESSFUL, {"warning": 1, "overdue": 0})
+    assert clock_events(case) == [CaseAction.CLOCK_WARNING]

@@ -282,3 +282,39 @@ def test_the_command_renders_what_is_missing_once(django_capture_on_commit_callb
     with no_renderer():
         call_command("render_pdfs", stdout=again)
     assert again.getvalue().strip() == "0 PDF(s) rendered and stored."
+
+
+@pytest.mark.tasks
+def test_on_the_configured_queue_the_worker_stores_the_pdf_and_a_failure_is_retried_later(
+    prerender, task_queue, django_capture_on_commit_callbacks, client_for
+):
+    """The rendering task as deployed (the database queue, or Redis and RQ with YIJIAN_TASKS_BACKEND=rq): the change
+    enqueues it on commit, the worker stores the PDF, the download serves it; a failure enqueues the next attempt
+    for later, which a worker does not run before it is due."""
+    from django_tasks import TaskResultStatus
+
+    case = received_case(django_capture_on_commit_callbacks)
+    receipt = CaseDocument.objects.get(case=case, kind=DocumentKind.RECEIPT)
+    waiting = [r for r in task_queue.waiting() if r.task.module_path == "documents.tasks.render_document_pdf"]
+    assert receipt.pk in [r.args[0] for r in waiting]
+    assert not rendering.has_stored_pdf(receipt)  # not before the worker ran
+    task_queue.run()
+    assert rendering.has_stored_pdf(receipt)
+    assert {r.status for r in task_queue.results()} == {TaskResultStatus.SUCCESSFUL}
+    with no_renderer():
+        assert client_for("enterprise").get(url(case, DocumentKind.RECEIPT)).status_code == 200
+
+    before = timezone.now()
+    already = len(task_queue.ids)
+    with mock.patch.object(rendering, "store_document_pdf", side_effect=RuntimeError("broken")):
+        render_document_pdf.enqueue(receipt.pk)
+        task_queue.run()
+    new = task_queue.results()[already:]
+    failed = next(r for r in new if r.status == TaskResultStatus.FAILED)
+    assert failed.errors[-1].exception_class_path == "builtins.RuntimeError"
+    [retry] = [r for r in task_queue.waiting() if r.kwargs.get("attempt") == 2]
+    assert list(retry.args) == [receipt.pk]
+    due = before.replace(microsecond=0) + dt.timedelta(seconds=RETRY_DELAYS[0])  # RQ keeps whole seconds
+    assert retry.task.run_after is not None and retry.task.run_after >= due
+    task_queue.run()  # not due yet: still waiting
+    assert [r.id for r in task_queue.waiting()] == [retry.id]

@@ -1,7 +1,9 @@
-"""Delivery as a background task: through the database queue an SMS waits for the worker, which sends it once.
+"""Delivery as a background task: through the real queue an SMS waits for the worker, which sends it once.
 
-The other tests run tasks at once (conftest.py, ImmediateBackend); here the default backend is the database queue
-as in production, and `manage.py db_worker --batch` runs what is queued, then exits.
+The other tests run tasks at once (conftest.py, ImmediateBackend); here (`task_queue`, marked `tasks`) the queue is
+the configured backend's — the database queue and `manage.py db_worker --batch` by default, Redis and an RQ worker
+in burst mode with YIJIAN_TASKS_BACKEND=rq (.ci/run runs `pytest -m tasks` so) — and the worker runs what is
+queued, then returns.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from notifications.choices import Channel, MessageStatus
 from notifications.models import Message
@@ -54,52 +55,56 @@ def queue_sms(user) -> Message:
     return do_queue_message(recipient=user, channel=Channel.SMS, kind="case.received", body="您的申请已受理。")
 
 
+@pytest.mark.tasks
 def test_an_sms_is_enqueued_on_commit_and_sent_by_the_worker(
-    database_queue, user_named, django_capture_on_commit_callbacks
+    task_queue, user_named, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_sms(user_named("citizen"))
-        assert not DBTaskResult.objects.exists()  # nothing is queued before the commit
+        assert not task_queue.ids  # nothing is queued before the commit
 
-    task_row = DBTaskResult.objects.get()
-    assert task_row.task_path == "notifications.tasks.deliver_message"
-    assert task_row.args_kwargs == {"args": [message.pk], "kwargs": {}}
-    assert task_row.status == TaskResultStatus.READY
+    [waiting] = task_queue.waiting()
+    assert task_queue.in_broker() == 1  # in Redis with YIJIAN_TASKS_BACKEND=rq, else a row of the task table
+    assert waiting.task.module_path == "notifications.tasks.deliver_message"
+    assert (list(waiting.args), waiting.kwargs) == ([message.pk], {})
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED  # waiting for the worker
 
-    run_worker()
+    task_queue.run()
+    assert task_queue.in_broker() == 0
     message.refresh_from_db()
     assert (message.status, message.attempts) == (MessageStatus.SENT, 1)
-    task_row.refresh_from_db()
-    assert task_row.status == TaskResultStatus.SUCCESSFUL
-    assert task_row.return_value == MessageStatus.SENT
+    [done] = task_queue.results()
+    assert done.status == TaskResultStatus.SUCCESSFUL
+    assert done.return_value == MessageStatus.SENT
 
     deliver_message.enqueue(message.pk)  # the task again (a retry, a second worker): nothing is sent twice
-    run_worker()
+    task_queue.run()
     message.refresh_from_db()
     assert message.attempts == 1
-    assert not DBTaskResult.objects.ready().exists()
+    assert not task_queue.waiting()
 
 
-def test_a_site_message_needs_no_task(database_queue, user_named, django_capture_on_commit_callbacks):
+@pytest.mark.tasks
+def test_a_site_message_needs_no_task(task_queue, user_named, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         do_queue_message(recipient=user_named("citizen"), channel=Channel.SITE, kind="test", body="站内信")
-    assert not DBTaskResult.objects.exists()
+    assert not task_queue.ids
 
 
+@pytest.mark.tasks
 def test_a_failed_delivery_fails_the_task_and_the_message_keeps_the_error(
-    database_queue, user_named, django_capture_on_commit_callbacks
+    task_queue, settings, user_named, django_capture_on_commit_callbacks
 ):
-    database_queue.NOTIFICATION_SENDER = "notifications.tests.test_notifications.FailingSender"
+    settings.NOTIFICATION_SENDER = "notifications.tests.test_notifications.FailingSender"
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_sms(user_named("citizen"))
-    run_worker()
+    task_queue.run()
     message.refresh_from_db()
     assert (message.status, message.last_error) == (MessageStatus.FAILED, "ConnectionError: gateway unreachable")
-    task_row = DBTaskResult.objects.get()
-    assert task_row.status == TaskResultStatus.FAILED
-    assert task_row.exception_class_path == f"{DeliveryFailed.__module__}.{DeliveryFailed.__qualname__}"
+    [done] = task_queue.results()
+    assert done.status == TaskResultStatus.FAILED
+    assert done.errors[-1].exception_class_path == f"{DeliveryFailed.__module__}.{DeliveryFailed.__qualname__}"
 
 
 def test_a_queue_that_cannot_take_the_task_does_not_undo_the_change(

@@ -89,7 +89,7 @@ EXPECTED = {
     "xinxiang_delivery": {"/tasks/", "/results/window/", "/evaluation/"},
     "xinxiang_catalog_admin": {"/manage/"},
     "xinxiang_supervisor": {"/manage/", "/tasks/", "/evaluation/", "/supervision/"},
-    "xinxiang_department_head": {"/tasks/"},  # the tasks of its department, to answer their 督办
+    "xinxiang_department_head": {"/tasks/", "/evaluation/"},  # its department's tasks (督办) and its 差评, complaints
 }
 
 

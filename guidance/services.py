@@ -93,7 +93,7 @@ class ItemLine:
 
     @property
     def state_label(self) -> str:
-        return ItemState(self.state).label
+        return str(ItemState(self.state).label)
 
     @property
     def state_colour(self) -> str:
@@ -257,7 +257,7 @@ def build_notice(
         fee_total=sum((f.amount for f in fees if f.amount is not None), Decimal("0")),
         fee_unknown=any(f.amount is None for f in fees),
         delivery_methods=[
-            DeliveryMethod(m).label if m in DeliveryMethod.values else str(m) for m in one_thing.delivery_methods
+            str(DeliveryMethod(m).label) if m in DeliveryMethod.values else str(m) for m in one_thing.delivery_methods
         ],
         figures=figures,
         held_licence_types=held,

@@ -23,8 +23,6 @@ scan (resource.getrusage: the whole process, data generation included).
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import resource
 import sys
@@ -47,30 +45,9 @@ PAGES = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL, no database")
-    parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--open", type=int, default=80_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    args = parser.parse_args()
+    from scan_deadlines import scratch_main
 
-    import psycopg
-
-    scratch = f"yijian_bench_scale_{os.getpid()}"
-    server = args.server.rstrip("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{scratch}"')
-    try:
-        report = run(f"{server}/{scratch}", args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    scratch_main(__doc__.split("\n\n")[0], "yijian_bench_scale", run)
 
 
 def run(database_url: str, args) -> dict:

@@ -253,19 +253,23 @@ def make_due(count: int) -> int:
 # ---------------------------------------------------------------- the run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def scratch_main(description: str, prefix: str, run, extra=None) -> None:
+    """The command line the at-scale benchmarks share: --server, --items, --open, --rounds, --keep (and `extra`'s
+    arguments); `run(database_url, args)` on a scratch database made on --server, dropped unless --keep; the report
+    printed as JSON."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL, no database")
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--open", type=int, default=80_000)
-    parser.add_argument("--flag", type=int, default=1000, help="items made due for the flagging phase (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args()
 
     import psycopg
 
-    scratch = f"yijian_bench_scan_{os.getpid()}"
+    scratch = f"{prefix}_{os.getpid()}"
     server = args.server.rstrip("/")
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{scratch}"')
@@ -277,8 +281,15 @@ def main() -> None:
         connections.close_all()
         if not args.keep:
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    def flag(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--flag", type=int, default=1000, help="items made due for the flagging phase (0: none)")
+
+    scratch_main(__doc__.split("\n\n")[0], "yijian_bench_scan", run, flag)
 
 
 def run(database_url: str, args) -> dict:

@@ -24,9 +24,7 @@ timings; each timing is the median of --rounds (max also given). Prints JSON wit
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import os
 import statistics
 import sys
@@ -99,30 +97,9 @@ def derive_facts() -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL, no database")
-    parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--open", type=int, default=80_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    args = parser.parse_args()
+    from scan_deadlines import scratch_main
 
-    import psycopg
-
-    scratch = f"yijian_bench_supervision_{os.getpid()}"
-    server = args.server.rstrip("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{scratch}"')
-    try:
-        report = run(f"{server}/{scratch}", args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    scratch_main(__doc__.split("\n\n")[0], "yijian_bench_supervision", run)
 
 
 def run(database_url: str, args) -> dict:
